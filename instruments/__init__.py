@@ -1,0 +1,1 @@
+"""The instrument catalogue: national classification, instruments, import/export, purchase review."""

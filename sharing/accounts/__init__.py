@@ -1,0 +1,1 @@
+"""User accounts, passwords, login sessions and API tokens."""

@@ -1,0 +1,24 @@
+"""Language choice: Chinese by default, English on request.
+
+Pages follow the language the person picked (cookie), then their saved preference, then
+Chinese; the API also honours Accept-Language, since programs set it deliberately.
+"""
+from flask import request
+from flask_login import current_user
+
+LANGUAGES = {"zh_CN": "中文", "en": "English"}
+DEFAULT_LOCALE = "zh_CN"
+COOKIE = "lang"
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    if request.path.startswith("/api/"):
+        header_choice = request.accept_languages.best_match(["zh_CN", "zh", "en"])
+        if header_choice:
+            return "en" if header_choice == "en" else DEFAULT_LOCALE
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    return DEFAULT_LOCALE
