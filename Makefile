@@ -17,7 +17,7 @@ install: $(STAMP)
 
 # Compile the message catalogues (the .mo files are committed too; a test checks they match).
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d sharing/translations -D messages >/dev/null
+	$(BIN)/pybabel compile -d sharing/translations -D messages >/dev/null
 
 run: $(STAMP)
 	$(FLASK) db upgrade

@@ -5,10 +5,13 @@ API errors look like ``{"error": {"code", "message", "fields"?}}`` (API.md, Conv
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+
+from sharing.i18n_messages import N_
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,30 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
+# Marshmallow formats these messages before we see them, so they are translated by pattern.
+FORMATTED_MESSAGES = [
+    (re.compile(r"^Must be one of: (?P<choices>.+)\.$"), N_("Must be one of: %(choices)s.")),
+    (re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"), N_("Longer than maximum length %(max)s.")),
+    (re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"), N_("Shorter than minimum length %(min)s.")),
+    (re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
+     N_("Length must be between %(min)s and %(max)s.")),
+    (re.compile(r"^Length must be (?P<equal>\d+)\.$"), N_("Length must be %(equal)s.")),
+    (re.compile(r"^Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.$"),
+     N_("Must be greater than or equal to %(min)s and less than or equal to %(max)s.")),
+    (re.compile(r"^Must be greater than or equal to (?P<min>\S+)\.$"), N_("Must be greater than or equal to %(min)s.")),
+    (re.compile(r"^Must be less than or equal to (?P<max>\S+)\.$"), N_("Must be less than or equal to %(max)s.")),
+]
+
+
+def translate_message(text: str) -> str:
+    """A validation message in the user's language (fixed texts by lookup, formatted ones by pattern)."""
+    for pattern, msgid in FORMATTED_MESSAGES:
+        match = pattern.match(text)
+        if match:
+            return _(msgid, **match.groupdict())
+    return _(text)
+
+
 def _translate_messages(value):
     """Marshmallow speaks English; give its fixed messages in the user's language."""
     if isinstance(value, dict):
@@ -86,15 +113,21 @@ def _translate_messages(value):
             out.extend(t if isinstance(t, list) and not isinstance(v, list) else [t])
         return out
     if isinstance(value, str):
-        return _(value)
+        return translate_message(value)
     return value
 
 
 def _flatten_fields(messages: dict, prefix: str = "") -> dict[str, list[str]]:
-    """``{"booking_rules": {"max_minutes": [...]}}`` → ``{"booking_rules.max_minutes": [...]}``."""
+    """``{"booking_rules": {"max_minutes": [...]}}`` → ``{"booking_rules.max_minutes": [...]}``.
+
+    Errors of list items (keyed by index) are reported under the list's own field name.
+    """
     flat: dict[str, list[str]] = {}
     for key, value in messages.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(key, int) and prefix:
+            name = prefix
+        else:
+            name = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, dict):
             flat.update(_flatten_fields(value, name))
         elif isinstance(value, list):

@@ -42,6 +42,15 @@ def can_manage_users_of(user, unit_id: int) -> bool:
     return user.has_role(Role.UNIT_ADMIN) and user.unit_id == unit_id
 
 
+def can_manage_user(user, other) -> bool:
+    """Unit admins manage their unit's users, but never one holding a role they could not grant."""
+    if is_admin(user):
+        return True
+    return can_manage_users_of(user, other.unit_id) and all(
+        Role(r) in UNIT_ADMIN_GRANTABLE for r in other.roles
+    )
+
+
 def can_list_users(user) -> bool:
     return sees_all_units(user) or user.has_role(Role.UNIT_ADMIN)
 

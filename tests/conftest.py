@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from sharing.config import normalise_database_url
-from tests.helpers import ApiClient
+from tests.helpers import ApiClient, IsolatedClient
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 KEEP_TABLES = {"categories", "alembic_version"}
@@ -71,6 +71,7 @@ def backend(request):
 def app(backend, tmp_path_factory):
     url, drop = new_database_url(backend, tmp_path_factory)
     application = build_app(url, tmp_path_factory.mktemp("instance"))
+    application.test_client_class = IsolatedClient
     migrate_to_head(application)
     yield application
     from sharing.extensions import db

@@ -4,6 +4,9 @@ from __future__ import annotations
 import functools
 import re
 
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
 from sharing.accounts.models import User
 from sharing.accounts.passwords import hash_password
 from sharing.extensions import db
@@ -46,6 +49,26 @@ def token_for(user: User) -> str:
     from sharing.accounts.services import issue_token
 
     return issue_token(user)[0]
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests get their own app context, as in production.
+
+    Tests hold an app context (the ``ctx`` fixture) for factories and queries; Flask would
+    reuse it for requests, sharing ``g`` and the database session between them. Here each
+    request runs in a fresh context, and the test's session forgets what it had loaded, so
+    assertions read what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = _cv_app.set(None)
+        try:
+            response = super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(outer)
+        if _cv_app.get(None) is not None:
+            db.session.expire_all()
+        return response
 
 
 class ApiClient:

@@ -1,5 +1,6 @@
 """JSON API: tokens and users (API.md, "Auth" and "Users")."""
 from flask import g
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import or_
 
@@ -47,7 +48,7 @@ def revoke_token():
     """Revoke the token used for this request."""
     row = g.get("api_token")
     if row is None:
-        raise ApiError(400, "bad_request", "Only a bearer token can be revoked.")
+        raise ApiError(400, "bad_request", _("Only a bearer token can be revoked."))
     services.revoke_token(row)
 
 

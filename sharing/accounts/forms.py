@@ -20,7 +20,7 @@ class LoginForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
     password = PasswordField(_l("New password"), validators=[Optional(), Length(max=200)],
                              description=_l("Leave empty to keep the current password."))
@@ -28,7 +28,7 @@ class ProfileForm(FlaskForm):
 
 class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     unit_id = SelectField(_l("Unit"), coerce=int)
     roles = SelectMultipleField(_l("Roles"), validators=[DataRequired()])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])

@@ -175,7 +175,7 @@ SELF_EDITABLE = {"name", "phone", "password", "locale"}
 
 
 def update_user(actor: User, user: User, data: dict) -> User:
-    managing = policy.can_manage_users_of(actor, user.unit_id)
+    managing = policy.can_manage_user(actor, user)
     if not managing and not (actor.id == user.id and set(data) <= SELF_EDITABLE):
         raise forbidden()
     if "unit_id" in data and data["unit_id"] != user.unit_id:
@@ -184,8 +184,6 @@ def update_user(actor: User, user: User, data: dict) -> User:
             raise forbidden()
     if "roles" in data and not policy.may_grant_roles(actor, data["roles"]):
         raise forbidden(_("You may not grant these roles."))
-    if "roles" in data and not policy.is_admin(actor) and user.has_role(policy.Role.ADMIN):
-        raise forbidden()
     if "email" in data:
         data["email"] = normalise_email(data["email"])
         _check_email_free(data["email"], except_id=user.id)

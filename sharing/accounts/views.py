@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from sharing import roles as policy
 from sharing.accounts import services
@@ -113,12 +114,12 @@ def _unit_choices():
     query = select(Unit).order_by(Unit.name)
     if not policy.is_admin(current_user):
         query = query.where(Unit.id == current_user.unit_id)
-    return [(u.id, u.name) for u in db.session.scalars(query)]
+    return [SelectChoice(u.id, u.name) for u in db.session.scalars(query)]
 
 
 def _role_choices():
     grantable = list(Role) if policy.is_admin(current_user) else sorted(policy.UNIT_ADMIN_GRANTABLE)
-    return [(r.value, ROLE_LABELS[r]) for r in Role if r in grantable]
+    return [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role if r in grantable]
 
 
 def _prepare(form: UserForm) -> UserForm:

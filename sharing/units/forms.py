@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 UNIT_KIND_LABELS = {
@@ -15,7 +16,7 @@ UNIT_KIND_LABELS = {
 class UnitForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=50)])
-    kind = SelectField(_l("Kind"), choices=list(UNIT_KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in UNIT_KIND_LABELS.items()])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=50)])
     in_cluster = BooleanField(_l("Member of the laboratory cluster"))
     credit_code = StringField(

@@ -1,0 +1,22 @@
+"""The schema comes only from migrations: migrating an empty database gives exactly the models."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from sharing.extensions import db
+
+
+def test_migrated_database_matches_models(app, ctx):
+    # The session's database was created empty and migrated to head by the `app` fixture.
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_migrations_ship_the_national_classification(app, ctx):
+    from instruments.models import Category
+
+    assert db.session.scalar(select(func.count(Category.code))) == 739
+    assert db.session.get(Category, "010101").name == "透射电镜"
+    assert db.session.get(Category, "010101").parent_code == "010100"
