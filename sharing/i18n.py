@@ -6,6 +6,7 @@ Chinese; the API also honours Accept-Language, since programs set it deliberatel
 from flask import request
 from flask_login import current_user
 
+# Babel reads "zh_CN" as zh_Hans_CN, so its catalogue lives in translations/zh_Hans_CN.
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 DEFAULT_LOCALE = "zh_CN"
 COOKIE = "lang"

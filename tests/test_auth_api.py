@@ -101,3 +101,13 @@ def test_failures_older_than_the_window_do_not_count(api):
     for _ in range(9):
         assert _login(api, "a@example.org", "wrong-password").status_code == 401
     assert _login(api, "a@example.org").status_code == 201
+
+
+def test_login_attempts_per_client_address_are_limited(api, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_IP_RATE_LIMIT", "3 per minute")
+    for i in range(3):
+        assert _login(api, f"nobody{i}@example.org", "x").status_code == 401
+    r = _login(api, "someone-else@example.org", "x")
+    assert r.status_code == 429
+    assert r.get_json()["error"]["code"] == "rate_limited"
+    assert int(r.headers["Retry-After"]) > 0

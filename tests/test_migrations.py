@@ -20,3 +20,15 @@ def test_migrations_ship_the_national_classification(app, ctx):
     assert db.session.scalar(select(func.count(Category.code))) == 739
     assert db.session.get(Category, "010101").name == "透射电镜"
     assert db.session.get(Category, "010101").parent_code == "010100"
+
+
+def test_sqlite_runs_with_wal_and_foreign_keys(app, ctx, backend):
+    import pytest
+    from sqlalchemy import text
+
+    if backend != "sqlite":
+        pytest.skip("SQLite pragmas")
+
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
