@@ -15,6 +15,9 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+from sharing.dbschema import include_object  # noqa: E402
+
+
 def render_item(type_, obj, autogen_context):
     """Write our column types as plain SQLAlchemy types, so migrations never import app code."""
     from sharing.timeutil import UTCDateTime
@@ -92,6 +95,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     conf_args.setdefault("compare_type", True)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives

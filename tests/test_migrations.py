@@ -3,13 +3,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
+from sharing.dbschema import include_object
 from sharing.extensions import db
 
 
 def test_migrated_database_matches_models(app, ctx):
     # The session's database was created empty and migrated to head by the `app` fixture.
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 

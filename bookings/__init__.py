@@ -1,0 +1,1 @@
+"""Booking: rules, availability, bookings, qualifications, usage ledger, scheduled jobs."""
