@@ -46,6 +46,7 @@ class Instrument(db.Model):
 
     __tablename__ = "instruments"
     __audited__ = True
+    __audit_skip__ = {"search_text"}
     __table_args__ = (
         UniqueConstraint("unit_id", "inner_id", name="uq_instruments_unit_inner_id"),
         CheckConstraint(_in("status", INSTRUMENT_STATUSES), name="status"),

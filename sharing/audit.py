@@ -2,7 +2,8 @@
 
 Every model that sets ``__audited__ = True`` is watched at flush time, so no
 code path (page, API, CLI, import, scheduled job) can change it unrecorded.
-Values named in ``__audit_hidden__`` are recorded as changed, never shown.
+Values named in ``__audit_hidden__`` are recorded as changed, never shown; columns named in
+``__audit_skip__`` (derived data such as a search index column) are not recorded.
 """
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ def _plain(value):
 
 def _column_changes(obj, only_changed: bool) -> dict:
     hidden = getattr(obj, "__audit_hidden__", set())
+    skipped = {"created_at", "updated_at", *getattr(obj, "__audit_skip__", ())}
     state = inspect(obj)
     changes = {}
     for attr in state.mapper.column_attrs:
@@ -74,7 +76,7 @@ def _column_changes(obj, only_changed: bool) -> dict:
         new = hist.added[0] if hist.added else getattr(obj, key)
         if only_changed and old == new:
             continue
-        if key in ("created_at", "updated_at"):
+        if key in skipped:
             continue
         if key in hidden:
             changes[key] = [HIDDEN if old is not None else None, HIDDEN]

@@ -7,6 +7,7 @@ from flask import abort, flash
 from flask_login import current_user, login_required
 
 from sharing.errors import ApiError
+from sharing.extensions import db
 
 
 def roles_required(*roles: str):
@@ -37,6 +38,19 @@ def show_errors(form, exc: ApiError) -> None:
         abort(exc.status)
     if not shown:
         flash(exc.message, "error")
+
+
+def run_service(form, call):
+    """Run a service call for a submitted form; on a refusal, show its errors on the form.
+
+    Returns the call's result, or None when the service refused (nothing is kept then).
+    """
+    try:
+        return call()
+    except ApiError as exc:
+        db.session.rollback()
+        show_errors(form, exc)
+        return None
 
 
 def form_data(form, names) -> dict:

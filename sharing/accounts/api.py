@@ -23,16 +23,10 @@ from sharing.extensions import db, limiter
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Tokens and users")
 
 
-def _login_ip_limit():
-    from flask import current_app
-
-    return current_app.config["LOGIN_IP_RATE_LIMIT"]
-
-
 @blp.route("/auth/token", methods=["POST"])
 @public("POST")
 @blp.doc(security=[])
-@limiter.limit(_login_ip_limit)
+@limiter.limit(services.login_ip_limit)
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 def create_token(data):

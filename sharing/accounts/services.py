@@ -30,6 +30,11 @@ def _failure_window():
     return timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
 
 
+def login_ip_limit() -> str:
+    """Flask-Limiter's limit for login attempts per client address (a setting)."""
+    return current_app.config["LOGIN_IP_RATE_LIMIT"]
+
+
 def login_blocked_for(email: str) -> int | None:
     """Seconds to wait when this address has too many recent failures, else None."""
     limit = current_app.config["LOGIN_MAX_FAILURES"]

@@ -17,7 +17,7 @@ from sharing.api_common import paginate
 from sharing.errors import ApiError
 from sharing.extensions import db, limiter, login_manager
 from sharing.i18n import COOKIE, LANGUAGES
-from sharing.pages import form_data, roles_required, show_errors
+from sharing.pages import form_data, roles_required, run_service
 from sharing.roles import Role
 from sharing.units.models import Unit
 
@@ -44,14 +44,8 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _login_ip_limit():
-    from flask import current_app
-
-    return current_app.config["LOGIN_IP_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_ip_limit, methods=["POST"])
+@limiter.limit(services.login_ip_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -97,12 +91,7 @@ def profile():
         data = form_data(form, ["name", "phone", "password"])
         if data["password"] is None:
             del data["password"]
-        try:
-            services.update_user(current_user, current_user, data)
-        except ApiError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
+        if run_service(form, lambda: services.update_user(current_user, current_user, data)):
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, role_labels=ROLE_LABELS)
@@ -152,12 +141,7 @@ def new_user():
             form.password.errors = [_("This field is required.")]
         else:
             data = form_data(form, ["email", "name", "unit_id", "roles", "phone", "password", "active"])
-            try:
-                services.create_user(current_user, data)
-            except ApiError as exc:
-                db.session.rollback()
-                show_errors(form, exc)
-            else:
+            if run_service(form, lambda: services.create_user(current_user, data)):
                 flash(_("User %(email)s created.", email=data["email"]), "success")
                 return redirect(url_for("accounts.list_users"))
     return render_template("accounts/user_form.html", form=form, user=None)
@@ -177,12 +161,7 @@ def edit_user(user_id: int):
         data = form_data(form, ["email", "name", "unit_id", "roles", "phone", "active"])
         if form.password.data:
             data["password"] = form.password.data
-        try:
-            services.update_user(current_user, user, data)
-        except ApiError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
+        if run_service(form, lambda: services.update_user(current_user, user, data)):
             flash(_("User %(email)s saved.", email=user.email), "success")
             return redirect(url_for("accounts.list_users"))
     return render_template("accounts/user_form.html", form=form, user=user)

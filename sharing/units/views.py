@@ -4,9 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from sharing.api_common import paginate
-from sharing.errors import ApiError
 from sharing.extensions import db
-from sharing.pages import form_data, roles_required, show_errors
+from sharing.pages import form_data, roles_required, run_service
 from sharing.units import services
 from sharing.units.forms import UNIT_KIND_LABELS, UnitForm
 
@@ -28,12 +27,8 @@ def list_units():
 def new_unit():
     form = UnitForm()
     if form.validate_on_submit():
-        try:
-            unit = services.create_unit(current_user, form_data(form, FIELDS))
-        except ApiError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
+        unit = run_service(form, lambda: services.create_unit(current_user, form_data(form, FIELDS)))
+        if unit is not None:
             flash(_("Unit %(name)s created.", name=unit.name), "success")
             return redirect(url_for("units.list_units"))
     return render_template("units/form.html", form=form, unit=None)
@@ -45,12 +40,7 @@ def edit_unit(unit_id: int):
     unit = db.get_or_404(services.Unit, unit_id)
     form = UnitForm(obj=unit)
     if form.validate_on_submit():
-        try:
-            services.update_unit(current_user, unit, form_data(form, FIELDS))
-        except ApiError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
+        if run_service(form, lambda: services.update_unit(current_user, unit, form_data(form, FIELDS))):
             flash(_("Unit %(name)s saved.", name=unit.name), "success")
             return redirect(url_for("units.list_units"))
     return render_template("units/form.html", form=form, unit=unit)
