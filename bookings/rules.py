@@ -72,9 +72,9 @@ def merged_rules(current: dict | None, changes: dict | None) -> dict:
     rules.update(copy.deepcopy(changes or {}))
     errors = {}
     if rules["min_minutes"] > rules["max_minutes"]:
-        errors["max_minutes"] = ["Must not be shorter than min_minutes."]
+        errors["max_minutes"] = ["The longest booking cannot be shorter than the shortest."]
     if rules["slot_minutes"] > rules["max_minutes"]:
-        errors["slot_minutes"] = ["Must not be longer than max_minutes."]
+        errors["slot_minutes"] = ["The slot cannot be longer than the longest booking."]
     if errors:
         raise ValidationError({"booking_rules": errors})
     return rules

@@ -97,6 +97,7 @@ def _import_models() -> None:
 
 def _register_api(app: Flask) -> None:
     from instruments.api import blp as instruments_api
+    from instruments.transfer_api import blp as instrument_transfer_api
     from sharing.accounts.api import blp as accounts_api
     from sharing.auth import PUBLIC_ENDPOINTS
     from sharing.extensions import api, csrf
@@ -104,7 +105,7 @@ def _register_api(app: Flask) -> None:
     from sharing.units.api import blp as units_api
 
     api.init_app(app)
-    for blueprint in (accounts_api, units_api, instruments_api):
+    for blueprint in (accounts_api, units_api, instruments_api, instrument_transfer_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, or checks CSRF itself
         api.register_blueprint(blueprint)
     app.register_blueprint(health_bp)
@@ -114,9 +115,10 @@ def _register_api(app: Flask) -> None:
 
 
 def _register_pages(app: Flask) -> None:
+    from instruments.views import bp as instrument_pages
     from sharing.accounts.views import bp as accounts_pages
     from sharing.home import bp as home_pages
     from sharing.units.views import bp as units_pages
 
-    for blueprint in (home_pages, accounts_pages, units_pages):
+    for blueprint in (home_pages, accounts_pages, units_pages, instrument_pages):
         app.register_blueprint(blueprint)

@@ -70,6 +70,7 @@ def load_demo() -> dict[str, int]:
         units[short] = unit
     db.session.flush()
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: Argon2 is slow by design
+    managers = {}
     for local, name, unit_short, roles in PEOPLE:
         user = User(
             email=f"{local}@{DOMAIN}",
@@ -81,5 +82,10 @@ def load_demo() -> dict[str, int]:
         )
         user.roles = roles
         db.session.add(user)
+        if unit_short and "manager" in roles:
+            managers.setdefault(unit_short, user)  # answers for the unit's demo instruments
     db.session.commit()
-    return {"units": len(UNITS) + 1, "users": len(PEOPLE)}
+    from instruments.demo import load_demo_instruments
+
+    instruments = load_demo_instruments(units, managers)
+    return {"units": len(UNITS) + 1, "users": len(PEOPLE), "instruments": instruments}

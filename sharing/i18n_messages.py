@@ -75,6 +75,14 @@ VALIDATOR_MESSAGES = [
 # Our own messages given to marshmallow validators as plain strings (error=...)
 APP_VALIDATION_MESSAGES = [
     N_("Must not be blank."),
+    N_("Use HH:MM."),
+    N_("The end must be after the start."),
+    N_("Not a valid phone number."),
+    N_("Use the 6-digit classification code."),
+    N_("Use a 2-, 4- or 6-digit code."),
+    N_("The longest booking cannot be shorter than the shortest."),
+    N_("The slot cannot be longer than the longest booking."),
+    N_("The commission date cannot be before the purchase date."),
     N_("Not a valid unified social credit code."),
 ]
 

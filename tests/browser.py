@@ -1,11 +1,8 @@
 """Browser-test support: the app served on a real port, and Debian's Chromium driven by Playwright.
 
-Tests import the fixtures they use (conftest.py does not load this module)::
-
-    from tests.browser import live_server, browser, page  # noqa: F401
-
-and carry ``@pytest.mark.browser``. ``page`` is a fresh browser context per test whose base URL
-is the live server, so ``page.goto("/login")`` works. Without a Chromium the tests are skipped
+tests/conftest.py loads this module as a plugin, so every test module shares one live server
+per database backend and one Chromium; browser tests carry ``@pytest.mark.browser``. ``page``
+is a fresh browser context per test whose base URL is the live server, so ``page.goto("/login")`` works. Without a Chromium the tests are skipped
 (the server is not even started); Playwright's own browser downloads are never used.
 """
 from __future__ import annotations

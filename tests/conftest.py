@@ -15,6 +15,9 @@ from sqlalchemy.engine import make_url
 from sharing.config import normalise_database_url
 from tests.helpers import ApiClient, IsolatedClient
 
+# Browser fixtures (live server, one shared Chromium, a page per test) for every test module.
+pytest_plugins = ["tests.browser"]
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 KEEP_TABLES = {"categories", "alembic_version"}
 

@@ -61,6 +61,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Read streamed bodies inside the request's own context.
+        kwargs.setdefault("buffered", True)
         outer = _cv_app.set(None)
         try:
             response = super().open(*args, **kwargs)

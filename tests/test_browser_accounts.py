@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sharing.accounts.models import User
 from sharing.extensions import db
 from sharing.units.models import Unit
-from tests.browser import browser, live_server, page, screenshot  # noqa: F401
+from tests.browser import screenshot
 from tests.helpers import PASSWORD, make_unit, make_user
 
 pytestmark = pytest.mark.browser

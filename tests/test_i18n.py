@@ -154,7 +154,11 @@ def test_english_catalogue_keeps_the_source_text():
 
 def _mo_messages(fileobj) -> dict:
     catalog = read_mo(fileobj)
-    return {(m.id, m.context): m.string for m in catalog if m.id}
+
+    def hashable(value):  # plural entries come back as lists
+        return tuple(value) if isinstance(value, list) else value
+
+    return {(hashable(m.id), m.context): hashable(m.string) for m in catalog if m.id}
 
 
 def test_compiled_catalogue_is_up_to_date(catalog, locale):
