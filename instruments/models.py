@@ -46,15 +46,16 @@ class Instrument(db.Model):
 
     __tablename__ = "instruments"
     __audited__ = True
-    __audit_skip__ = {"search_text"}
+    __audit_skip__ = {"search_text", "search_bigrams"}
     __table_args__ = (
         UniqueConstraint("unit_id", "inner_id", name="uq_instruments_unit_inner_id"),
         CheckConstraint(_in("status", INSTRUMENT_STATUSES), name="status"),
         CheckConstraint(_in("share_mode", SHARE_MODES), name="share_mode"),
         CheckConstraint(_in("instrument_type", INSTRUMENT_TYPES), name="instrument_type"),
         CheckConstraint("price_cny >= 0", name="price_not_negative"),
-        Index("ix_instruments_status_share", "status", "share_mode"),
-        Index("ix_instruments_category", "category_code"),
+        Index("ix_instruments_category_status", "category_code", "status"),
+        Index("ix_instruments_city_status", "city", "status"),
+        Index("ix_instruments_status_share_unit", "status", "share_mode", "unit_id"),
         Index("ix_instruments_price", "price_cny"),
     )
 
@@ -85,7 +86,7 @@ class Instrument(db.Model):
     fee_summary: Mapped[str | None] = mapped_column(String(500))
     booking_url: Mapped[str | None] = mapped_column(String(150))
     location: Mapped[str | None] = mapped_column(String(100))
-    city: Mapped[str | None] = mapped_column(String(50), index=True)
+    city: Mapped[str | None] = mapped_column(String(50))
     contact_name: Mapped[str | None] = mapped_column(String(20))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     contact_email: Mapped[str | None] = mapped_column(String(50))
@@ -102,6 +103,8 @@ class Instrument(db.Model):
     # Lower-cased, NFKC-normalised name, English name, model, manufacturer and specs:
     # what the catalogue search matches (trigram index on PostgreSQL, FTS5 trigram on SQLite).
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Its two-character pieces, as words: the index for two-character queries (透射, D8).
+    search_bigrams: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -74,6 +74,7 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "noreply@localhost"),
         "SCHEDULER_IN_WEB": _bool("SCHEDULER_IN_WEB", False),
         "SCOPE_MIN_PRICE_CNY": _int("SCOPE_MIN_PRICE_CNY", 500_000),
+        "IMPORT_MAX_ROWS": _int("IMPORT_MAX_ROWS", 20_000),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("PLATFORM_TIMEZONE", "Asia/Shanghai"),
         "BOOTSTRAP_SERVE_LOCAL": True,

@@ -181,6 +181,11 @@ def _names(api, user, query):
     ("q=nmr", ["核磁共振波谱仪"]),                   # English name
     ("q=100%", []),                                   # LIKE wildcards are literal
     ("q=电镜", []),                                   # substring search, not synonyms
+    ("q=d8", ["X射线衍射仪"]),                        # two characters: the bigram index
+    ("q=射线", ["X射线衍射仪"]),
+    ("q=射线 d8 advance", ["X射线衍射仪"]),
+    ("q=x-", []),                                     # two characters with punctuation: a scan
+    ("q=x", ["X射线衍射仪"]),
     ("category=01", ["场发射透射电子显微镜", "扫描电子显微镜", "核磁共振波谱仪", "X射线衍射仪"]),
     ("category=0101", ["场发射透射电子显微镜", "扫描电子显微镜"]),
     ("category=010601", ["核磁共振波谱仪"]),
