@@ -6,7 +6,7 @@ portably on the models. Migrations create
 them; schema comparison (autogenerate, and the test that migrations equal the models)
 ignores them by name.
 """
-MIGRATION_ONLY_PREFIXES = ("instruments_fts", "instruments_bigrams", "ix_instruments_search_trgm",
+MIGRATION_ONLY_PREFIXES = ("instruments_fts", "ex_bookings_no_overlap", "bookings_no_overlap", "instruments_bigrams", "ix_instruments_search_trgm",
                            "ix_instruments_search_grams", "search_grams")
 
 
