@@ -97,6 +97,7 @@ def _import_models() -> None:
 
 
 def _register_api(app: Flask) -> None:
+    from bookings.api import blp as bookings_api
     from instruments.api import blp as instruments_api
     from instruments.transfer_api import blp as instrument_transfer_api
     from sharing.accounts.api import blp as accounts_api
@@ -106,7 +107,7 @@ def _register_api(app: Flask) -> None:
     from sharing.units.api import blp as units_api
 
     api.init_app(app)
-    for blueprint in (accounts_api, units_api, instruments_api, instrument_transfer_api):
+    for blueprint in (accounts_api, units_api, instruments_api, instrument_transfer_api, bookings_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, or checks CSRF itself
         api.register_blueprint(blueprint)
     app.register_blueprint(health_bp)

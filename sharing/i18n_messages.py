@@ -77,6 +77,7 @@ APP_VALIDATION_MESSAGES = [
     N_("Must not be blank."),
     N_("Use HH:MM."),
     N_("The end must be after the start."),
+    N_("The window may be at most 31 days."),
     N_("Not a valid phone number."),
     N_("Use the 6-digit classification code."),
     N_("Use a 2-, 4- or 6-digit code."),
