@@ -1,8 +1,9 @@
 """JSON API of booking (API.md, "Availability" and "Bookings")."""
 from flask_smorest import Blueprint
 
+from bookings import qualifications
 from bookings.availability import availability
-from bookings.schemas import AvailabilityQuery, AvailabilitySchema
+from bookings.schemas import AvailabilityQuery, AvailabilitySchema, QualificationInput, QualificationSchema
 from instruments.services import get_instrument
 from sharing.auth import actor
 
@@ -16,3 +17,25 @@ def instrument_availability(args, instrument_id):
     """Free and busy time of an instrument in a window of at most 31 days (who booked is never shown)."""
     actor()
     return availability(get_instrument(instrument_id), args["from_"], args["to"])
+
+
+@blp.route("/instruments/<int:instrument_id>/qualifications", methods=["GET"])
+@blp.response(200, QualificationSchema(many=True))
+def list_qualifications(instrument_id):
+    """The instrument's qualifications (managers of its unit, evaluators, admins); others see their own."""
+    user = actor()
+    return qualifications.list_for(user, get_instrument(instrument_id))
+
+
+@blp.route("/instruments/<int:instrument_id>/qualifications", methods=["POST"])
+@blp.arguments(QualificationInput)
+@blp.response(201, QualificationSchema)
+def grant_qualification(data, instrument_id):
+    """Grant a qualification (guided or independent, optional expiry), replacing an existing one."""
+    return qualifications.grant(actor(), get_instrument(instrument_id), data)
+
+
+@blp.route("/instruments/<int:instrument_id>/qualifications/<int:user_id>", methods=["DELETE"])
+@blp.response(204)
+def revoke_qualification(instrument_id, user_id):
+    qualifications.revoke(actor(), get_instrument(instrument_id), user_id)

@@ -1,7 +1,8 @@
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from bookings.availability import MAX_WINDOW
-from sharing.api_common import PlatformDateTime, QuerySchema, Schema
+from bookings.models import QUALIFICATION_LEVELS
+from sharing.api_common import PlatformDateTime, QuerySchema, Schema, StrictSchema
 
 
 class AvailabilityQuery(QuerySchema):
@@ -30,3 +31,19 @@ class AvailabilitySchema(Schema):
     instrument_id = fields.Integer()
     free = fields.List(fields.Nested(IntervalSchema))
     busy = fields.List(fields.Nested(BusySchema))
+
+
+class QualificationInput(StrictSchema):
+    user_id = fields.Integer(required=True, strict=True)
+    level = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_LEVELS))
+    expires_at = PlatformDateTime(allow_none=True)
+
+
+class QualificationSchema(Schema):
+    instrument_id = fields.Integer()
+    user_id = fields.Integer()
+    level = fields.String()
+    expires_at = PlatformDateTime(allow_none=True)
+    granted_by = fields.Integer(allow_none=True)
+    created_at = PlatformDateTime()
+    updated_at = PlatformDateTime()
