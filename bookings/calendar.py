@@ -22,14 +22,17 @@ log = logging.getLogger(__name__)
 Interval = tuple[datetime, datetime]
 
 
+# The years the installed package has the official holiday schedule for.
+KNOWN_YEARS = {d.year for d in chinese_calendar.holidays}
+
+
 @lru_cache(maxsize=4096)
 def day_kind(day: date) -> str:
     """'holiday' (a named public holiday), 'makeup' (a weekend working day) or 'normal'."""
-    try:
-        is_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
+    if day.year not in KNOWN_YEARS:
         log.warning("no public-holiday data for %s; treating it as an ordinary day", day.year)
         return "normal"
+    is_holiday, name = chinese_calendar.get_holiday_detail(day)
     if is_holiday and name is not None:
         return "holiday"
     if not is_holiday and day.weekday() >= 5:

@@ -20,6 +20,7 @@ def local(*args):
     ((2026, 10, 10), "makeup"),    # a Saturday worked
     ((2026, 9, 19), "normal"),     # an ordinary Saturday
     ((2026, 9, 22), "normal"),     # an ordinary Tuesday
+    ((2199, 10, 1), "normal"),     # a year the holiday package does not know yet
 ])
 def test_day_kinds(day, kind):
     from datetime import date
