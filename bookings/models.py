@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from instruments.models import Instrument
@@ -96,6 +97,17 @@ class Qualification(db.Model):
     granted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    expiry_noticed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BookingReminder(db.Model):
+    """A reminder sent (or being sent) for a booking; the primary key makes it happen once."""
+
+    __tablename__ = "booking_reminders"
+
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True)
+    hours_before: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Suspension(db.Model):
@@ -110,3 +122,45 @@ class Suspension(db.Model):
     end: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+USAGE_PURPOSES = ("research", "teaching", "social_service", "training", "maintenance")
+SERVICE_WAYS = ("occupy", "guided", "entrust", "remote")
+USAGE_SOURCES = ("manual", "checkin", "terminal")
+
+
+class UsageLog(db.Model):
+    """One use of an instrument: the ledger every sharing figure is computed from."""
+
+    __tablename__ = "usage_logs"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint('"end" > start', name="end_after_start"),
+        CheckConstraint("purpose IN ('research','teaching','social_service','training','maintenance')",
+                        name="purpose"),
+        CheckConstraint("service_way IN ('occupy','guided','entrust','remote')", name="service_way"),
+        CheckConstraint("source IN ('manual','checkin','terminal')", name="source"),
+        Index("ix_usage_logs_instrument_start", "instrument_id", "start"),
+        Index("ix_usage_logs_user_start", "user_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    purpose: Mapped[str] = mapped_column(String(16), default="research")
+    service_way: Mapped[str] = mapped_column(String(8), default="occupy")
+    sample_count: Mapped[int | None] = mapped_column(Integer)
+    is_external: Mapped[bool] = mapped_column(Boolean, default=False)
+    fee: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    source: Mapped[str] = mapped_column(String(8))
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    void_reason: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600

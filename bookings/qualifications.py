@@ -32,6 +32,7 @@ def grant(actor, instrument, data: dict) -> Qualification:
         db.session.add(qualification)
     qualification.level = data["level"]
     qualification.expires_at = data.get("expires_at")
+    qualification.expiry_noticed_at = None
     qualification.granted_by = actor.id
     db.session.commit()
     return qualification

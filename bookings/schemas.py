@@ -1,8 +1,9 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from bookings.availability import MAX_WINDOW
-from bookings.models import QUALIFICATION_LEVELS
-from sharing.api_common import PlatformDateTime, QuerySchema, Schema, StrictSchema
+from bookings.models import BOOKING_MODES, BOOKING_STATUSES, QUALIFICATION_LEVELS, USAGE_PURPOSES
+from sharing.api_common import (PaginationQuery, PlatformDateTime, QuerySchema, Schema, StrictSchema, Text,
+                                page_schema)
 
 
 class AvailabilityQuery(QuerySchema):
@@ -47,3 +48,121 @@ class QualificationSchema(Schema):
     granted_by = fields.Integer(allow_none=True)
     created_at = PlatformDateTime()
     updated_at = PlatformDateTime()
+
+
+class BookingInput(StrictSchema):
+    instrument_id = fields.Integer(required=True, strict=True)
+    start = PlatformDateTime(required=True)
+    end = PlatformDateTime(required=True)
+    mode = fields.String(load_default="self", validate=validate.OneOf(BOOKING_MODES))
+    purpose = Text(allow_none=True, max_length=500, load_default=None)
+    sample_count = fields.Integer(allow_none=True, strict=True, load_default=None,
+                                  validate=validate.Range(min=1, max=100000))
+
+    @validates_schema
+    def _samples(self, data, **kwargs):
+        if data.get("mode") == "sample" and not data.get("sample_count"):
+            raise ValidationError("A sample submission needs the number of samples.", "sample_count")
+
+
+class BookingSchema(Schema):
+    id = fields.Integer()
+    instrument_id = fields.Integer()
+    instrument_name = fields.String(attribute="instrument.name")
+    user_id = fields.Integer()
+    user_name = fields.String(attribute="user.name")
+    start = PlatformDateTime()
+    end = PlatformDateTime()
+    status = fields.String()
+    mode = fields.String()
+    purpose = fields.String(allow_none=True)
+    sample_count = fields.Integer(allow_none=True)
+    created_at = PlatformDateTime()
+    decided_by = fields.Integer(allow_none=True)
+    decided_at = PlatformDateTime(allow_none=True)
+    reason = fields.String(allow_none=True)
+    checked_in_at = PlatformDateTime(allow_none=True)
+    checked_out_at = PlatformDateTime(allow_none=True)
+
+
+BookingPageSchema = page_schema(BookingSchema, "BookingPage")
+
+
+class BookingListQuery(PaginationQuery):
+    instrument_id = fields.Integer()
+    user_id = fields.Integer()
+    status = fields.String(validate=validate.OneOf(BOOKING_STATUSES))
+    from_ = PlatformDateTime(data_key="from")
+    to = PlatformDateTime()
+
+
+class ReasonInput(StrictSchema):
+    reason = Text(allow_none=True, max_length=500, load_default=None)
+
+
+class RequiredReasonInput(StrictSchema):
+    reason = Text(required=True, max_length=500)
+
+
+class CheckOutInput(StrictSchema):
+    purpose = fields.String(load_default="research", validate=validate.OneOf(USAGE_PURPOSES))
+    sample_count = fields.Integer(allow_none=True, strict=True, load_default=None,
+                                  validate=validate.Range(min=0, max=100000))
+
+
+class UsageLogSchema(Schema):
+    id = fields.Integer()
+    instrument_id = fields.Integer()
+    user_id = fields.Integer()
+    booking_id = fields.Integer(allow_none=True)
+    start = PlatformDateTime()
+    end = PlatformDateTime()
+    hours = fields.Method("_hours")
+    purpose = fields.String()
+    service_way = fields.String()
+    sample_count = fields.Integer(allow_none=True)
+    is_external = fields.Boolean()
+    fee = fields.Decimal(as_string=False, places=2)
+    source = fields.String()
+    rating = fields.Constant(None, allow_none=True)
+    voided = fields.Boolean()
+    created_at = PlatformDateTime()
+
+    def _hours(self, log):
+        return round(log.hours, 2)
+
+
+class CheckInResult(Schema):
+    booking = fields.Nested(BookingSchema)
+
+
+class CheckOutResult(Schema):
+    booking = fields.Nested(BookingSchema)
+    usage_log = fields.Nested(UsageLogSchema)
+
+
+class DowntimeInput(StrictSchema):
+    start = PlatformDateTime(required=True)
+    end = PlatformDateTime(required=True)
+    reason = Text(required=True, max_length=500)
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if "start" in data and "end" in data and data["end"] <= data["start"]:
+            raise ValidationError("The end must be after the start.", "end")
+
+
+class DowntimeSchema(Schema):
+    id = fields.Integer()
+    instrument_id = fields.Integer()
+    start = PlatformDateTime()
+    end = PlatformDateTime()
+    reason = fields.String(allow_none=True)
+    created_by = fields.Integer(allow_none=True)
+    created_at = PlatformDateTime()
+    cancelled_booking_ids = fields.List(fields.Integer())
+
+
+class DowntimeListQuery(QuerySchema):
+    from_ = PlatformDateTime(data_key="from")
+    to = PlatformDateTime()

@@ -92,22 +92,27 @@ def _import_models() -> None:
     import instruments.models  # noqa: F401
     import sharing.accounts.models  # noqa: F401
     import sharing.audit  # noqa: F401
+    import sharing.notifications.models  # noqa: F401
     import sharing.scheduler  # noqa: F401
     import sharing.units.models  # noqa: F401
 
 
 def _register_api(app: Flask) -> None:
     from bookings.api import blp as bookings_api
+    from bookings.calendar_api import blp as calendar_api
+    from bookings.lifecycle_api import blp as booking_lifecycle_api
     from instruments.api import blp as instruments_api
     from instruments.transfer_api import blp as instrument_transfer_api
     from sharing.accounts.api import blp as accounts_api
     from sharing.auth import PUBLIC_ENDPOINTS
     from sharing.extensions import api, csrf
     from sharing.health import bp as health_bp
+    from sharing.notifications.api import blp as notifications_api
     from sharing.units.api import blp as units_api
 
     api.init_app(app)
-    for blueprint in (accounts_api, units_api, instruments_api, instrument_transfer_api, bookings_api):
+    for blueprint in (accounts_api, units_api, instruments_api, instrument_transfer_api, bookings_api,
+                      booking_lifecycle_api, calendar_api, notifications_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, or checks CSRF itself
         api.register_blueprint(blueprint)
     app.register_blueprint(health_bp)
@@ -117,10 +122,14 @@ def _register_api(app: Flask) -> None:
 
 
 def _register_pages(app: Flask) -> None:
+    from bookings.manage_views import bp as booking_admin_pages
+    from bookings.views import bp as booking_pages
     from instruments.views import bp as instrument_pages
     from sharing.accounts.views import bp as accounts_pages
     from sharing.home import bp as home_pages
+    from sharing.notifications.views import bp as notification_pages
     from sharing.units.views import bp as units_pages
 
-    for blueprint in (home_pages, accounts_pages, units_pages, instrument_pages):
+    for blueprint in (home_pages, accounts_pages, units_pages, instrument_pages, booking_pages, booking_admin_pages,
+                      notification_pages):
         app.register_blueprint(blueprint)

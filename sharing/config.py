@@ -18,6 +18,13 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _int_list(name: str, default: list[int]) -> list[int]:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return [int(part) for part in value.replace(" ", "").split(",") if part]
+
+
 def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever spelling the operator chose."""
     for prefix in ("postgres://", "postgresql://"):
@@ -72,6 +79,16 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "noreply@localhost"),
+        "MAIL_TIMEOUT_SECONDS": _int("MAIL_TIMEOUT_SECONDS", 10),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "BOOKING_REMINDER_HOURS": _int_list("BOOKING_REMINDER_HOURS", [24, 1]),
+        "NO_SHOW_GRACE_MINUTES": _int("NO_SHOW_GRACE_MINUTES", 30),
+        "NO_SHOW_STRIKES": _int("NO_SHOW_STRIKES", 3),
+        "NO_SHOW_WINDOW_DAYS": _int("NO_SHOW_WINDOW_DAYS", 90),
+        "NO_SHOW_SUSPENSION_DAYS": _int("NO_SHOW_SUSPENSION_DAYS", 30),
+        "QUALIFICATION_EXPIRY_NOTICE_DAYS": _int("QUALIFICATION_EXPIRY_NOTICE_DAYS", 14),
+        "CHECK_IN_EARLY_MINUTES": _int("CHECK_IN_EARLY_MINUTES", 15),
         "SCHEDULER_IN_WEB": _bool("SCHEDULER_IN_WEB", False),
         "SCOPE_MIN_PRICE_CNY": _int("SCOPE_MIN_PRICE_CNY", 500_000),
         "IMPORT_MAX_ROWS": _int("IMPORT_MAX_ROWS", 20_000),

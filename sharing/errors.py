@@ -53,8 +53,9 @@ class ApiError(Exception):
     """A business-rule refusal with an API.md error code."""
 
     def __init__(self, status: int, code: str | None = None, message: str | None = None,
-                 fields: dict | None = None, headers: dict | None = None):
+                 fields: dict | None = None, headers: dict | None = None, extra: dict | None = None):
         super().__init__(message or code)
+        self.extra = extra or {}
         self.status = status
         self.code = code or STATUS_CODES.get(status, "error")
         self.message = message or default_message(status)
@@ -140,10 +141,12 @@ def _flatten_fields(messages: dict, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def envelope(status: int, code: str, message: str, fields: dict | None = None, headers=None):
+def envelope(status: int, code: str, message: str, fields: dict | None = None, headers=None,
+             extra: dict | None = None):
     body = {"error": {"code": code, "message": message}}
     if fields is not None:
         body["error"]["fields"] = _flatten_fields(_translate_messages(fields))
+    body["error"].update(extra or {})
     response = jsonify(body)
     response.status_code = status
     for k, v in (headers or {}).items():
@@ -169,7 +172,7 @@ def _http_exception_fields(exc: HTTPException):
 def register_error_handlers(app) -> None:
     @app.errorhandler(ApiError)
     def handle_api_error(exc: ApiError):
-        return envelope(exc.status, exc.code, exc.message, exc.fields, exc.headers)
+        return envelope(exc.status, exc.code, exc.message, exc.fields, exc.headers, exc.extra)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):

@@ -38,6 +38,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 class ErrorBody(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
+    # Booking refusals list every rule the request breaks, not only the first (its ``code``).
+    problems = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
     fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 

@@ -88,6 +88,7 @@ def run_job_once(app, item: Job, now: datetime | None = None) -> bool:
 
 def load_jobs() -> list[Job]:
     """Import the modules that register jobs."""
+    import bookings.jobs  # noqa: F401
     import sharing.jobs  # noqa: F401
 
     return JOBS
