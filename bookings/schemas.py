@@ -2,6 +2,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from bookings.availability import MAX_WINDOW
 from bookings.models import BOOKING_MODES, BOOKING_STATUSES, QUALIFICATION_LEVELS, USAGE_PURPOSES
+from instruments.schemas import Money
 from sharing.api_common import (PaginationQuery, PlatformDateTime, QuerySchema, Schema, StrictSchema, Text,
                                 page_schema)
 
@@ -122,7 +123,7 @@ class UsageLogSchema(Schema):
     service_way = fields.String()
     sample_count = fields.Integer(allow_none=True)
     is_external = fields.Boolean()
-    fee = fields.Decimal(as_string=False, places=2)
+    fee = Money()
     source = fields.String()
     rating = fields.Constant(None, allow_none=True)
     voided = fields.Boolean()
