@@ -3,7 +3,7 @@
 Pages follow the language the person picked (cookie), then their saved preference, then
 Chinese; the API also honours Accept-Language, since programs set it deliberately.
 """
-from flask import request
+from flask import has_request_context, request
 from flask_login import current_user
 
 # Babel reads "zh_CN" as zh_Hans_CN, so its catalogue lives in translations/zh_Hans_CN.
@@ -13,6 +13,8 @@ COOKIE = "lang"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # jobs, CLI, mail threads: the platform's language
+        return DEFAULT_LOCALE
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen

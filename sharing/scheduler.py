@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import signal
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Callable
 
 from sqlalchemy import Boolean, String, Text
@@ -97,7 +97,7 @@ def load_jobs() -> list[Job]:
 def _configure(scheduler, app) -> None:
     for item in load_jobs():
         scheduler.add_job(run_job_once, "interval", seconds=item.every_seconds, args=[app, item],
-                          id=item.name, coalesce=True, max_instances=1, next_run_time=datetime.now())
+                          id=item.name, coalesce=True, max_instances=1, next_run_time=datetime.now(timezone.utc))
 
 
 def run_forever(app) -> None:
