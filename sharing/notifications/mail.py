@@ -23,6 +23,7 @@ from sharing.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 _threads: list[threading.Thread] = []
+_threads_lock = threading.Lock()
 # A claim older than this was interrupted (process killed mid-send); it is not retried,
 # because the message may have gone out: failing it is better than sending it twice.
 STALE_CLAIM = timedelta(hours=1)
@@ -30,14 +31,21 @@ STALE_CLAIM = timedelta(hours=1)
 
 def send_in_background(app, ids: list[int]) -> None:
     thread = threading.Thread(target=_deliver_all, args=(app, ids), daemon=True, name="mail")
-    _threads.append(thread)
-    thread.start()
+    with _threads_lock:
+        # Forget finished senders, so a long-running process does not keep one per commit.
+        _threads[:] = [t for t in _threads if t.is_alive()]
+        thread.start()  # started under the lock: a thread not yet started is not alive
+        _threads.append(thread)
 
 
 def wait_for_background_mail(timeout: float = 10) -> None:
     """Tests: wait until mail handed over after commit has been attempted."""
-    while _threads:
-        _threads.pop().join(timeout)
+    while True:
+        with _threads_lock:
+            if not _threads:
+                return
+            thread = _threads.pop()
+        thread.join(timeout)
 
 
 def _deliver_all(app, ids: list[int]) -> None:
