@@ -85,7 +85,8 @@ def load_demo() -> dict[str, int]:
         if unit_short and "manager" in roles:
             managers.setdefault(unit_short, user)  # answers for the unit's demo instruments
     db.session.commit()
+    from bookings.demo import load_demo_bookings
     from instruments.demo import load_demo_instruments
 
     instruments = load_demo_instruments(units, managers)
-    return {"units": len(UNITS) + 1, "users": len(PEOPLE), "instruments": instruments}
+    return {"units": len(UNITS) + 1, "users": len(PEOPLE), "instruments": instruments, **load_demo_bookings()}
