@@ -65,7 +65,7 @@ def conflicts(instrument_id: int, start: datetime, end: datetime, buffer_minutes
         booking = booking.where(Booking.id != ignore_booking_id)
     downtime = select(Downtime.id).where(
         Downtime.instrument_id == instrument_id, Downtime.start < end, Downtime.end > start)
-    return db.session.scalar(booking.limit(1)) is not None or db.session.scalar(downtime.limit(1)) is not None
+    return bool(db.session.scalar(select(booking.exists() | downtime.exists())))  # one round trip
 
 
 def _on_grid(moment: datetime, slot_minutes: int) -> bool:
@@ -75,13 +75,17 @@ def _on_grid(moment: datetime, slot_minutes: int) -> bool:
 
 
 def booking_problems(user, instrument: Instrument, start: datetime, end: datetime, mode: str,
-                     now: datetime, ignore_booking_id: int | None = None) -> list[Problem]:
-    """All rules a new booking (or a re-check on approval) breaks, in API.md's order."""
+                     now: datetime, ignore_booking_id: int | None = None,
+                     suspended: bool | None = None) -> list[Problem]:
+    """All rules a new booking (or a re-check on approval) breaks, in API.md's order.
+
+    ``suspended``: already known by the caller (None: look it up).
+    """
     rules = merged_rules(instrument.booking_rules, None)
     problems: list[Problem] = []
     add = lambda code, message: problems.append(Problem(code, message))  # noqa: E731
 
-    if active_suspension(user.id, now):
+    if active_suspension(user.id, now) if suspended is None else suspended:
         add("user_suspended", _("You are suspended from booking after repeated no-shows."))
     if instrument.status != "normal":
         add("instrument_unavailable", _("The instrument is not in service."))
@@ -106,13 +110,24 @@ def booking_problems(user, instrument: Instrument, start: datetime, end: datetim
         add("outside_open_hours", _("Part of this time is outside the opening hours or on a closed holiday."))
     if mode == "self" and rules["requires_qualification"] and not valid_qualification(instrument.id, user.id, now):
         add("not_qualified", _("Self-operated use of this instrument needs a valid qualification."))
+    problems += writer_problems(user, instrument, start, end, now, ignore_booking_id, rules)
+    return sorted(problems, key=lambda p: RANK[p.code])
+
+
+def writer_problems(user, instrument: Instrument, start: datetime, end: datetime, now: datetime,
+                    ignore_booking_id: int | None = None, rules: dict | None = None) -> list[Problem]:
+    """The rules that other requests' writes can break between a check and the insert: quota, overlaps."""
+    rules = rules or merged_rules(instrument.booking_rules, None)
+    problems: list[Problem] = []
     limit = rules["max_active_per_user"]
     if limit is not None:
         future = db.session.scalar(select(func.count(Booking.id)).where(
             Booking.instrument_id == instrument.id, Booking.user_id == user.id,
-            Booking.status.in_(ACTIVE_STATUSES), Booking.start >= now))
+            Booking.status.in_(ACTIVE_STATUSES), Booking.start >= now,
+            Booking.id != (ignore_booking_id or 0)))
         if future >= limit:
-            add("quota_exceeded", _("You already have %(n)d future bookings on this instrument.", n=future))
+            problems.append(Problem("quota_exceeded",
+                                    _("You already have %(n)d future bookings on this instrument.", n=future)))
     if conflicts(instrument.id, start, end, rules["buffer_minutes"], ignore_booking_id):
-        add("booking_conflict", _("This time overlaps another booking or a downtime."))
-    return sorted(problems, key=lambda p: RANK[p.code])
+        problems.append(Problem("booking_conflict", _("This time overlaps another booking or a downtime.")))
+    return problems

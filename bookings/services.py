@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bookings import people
-from bookings.checks import booking_problems, conflicts
+from bookings.checks import booking_problems, conflicts, writer_problems
 from bookings.fees import default_fee
 from bookings.models import Booking, UsageLog
 from bookings.rules import merged_rules
@@ -40,11 +40,17 @@ def may_see(user, booking: Booking) -> bool:
             or policy.can_manage_instruments_of(user, booking.instrument.unit_id))
 
 
-def get_booking(user, booking_id: int) -> Booking:
-    """The booking if the user may see it; another unit's booking is a 404 (API.md, scoping)."""
+def get_booking(user, booking_id: int, for_update: bool = False) -> Booking:
+    """The booking if the user may see it; another unit's booking is a 404 (API.md, scoping).
+
+    ``for_update`` locks the row (PostgreSQL) so that a status change cannot race with another
+    request or a scheduled job (expiry, no-shows) deciding on the same booking.
+    """
     booking = db.session.get(Booking, booking_id)
     if booking is None or not may_see(user, booking):
         raise not_found()
+    if for_update:
+        db.session.refresh(booking, with_for_update={"key_share": True, "of": Booking})
     return booking
 
 
@@ -95,12 +101,16 @@ def create_booking(user, payload, now: datetime | None = None) -> Booking:
         raise validation_error(errors or {"_schema": [_("Send a JSON object.")]})
     data = schema.load(payload)
 
-    begin_write()  # on SQLite, the checks and the insert happen under the write lock
-    instrument = db.session.get(Instrument, data["instrument_id"])
-    problems = booking_problems(user, instrument, data["start"], data["end"], data["mode"], now)
+    # Every rule first, outside the write transaction: a refused request never waits for the lock.
+    problems = booking_problems(user, instrument, data["start"], data["end"], data["mode"], now, suspended=False)
     if problems:
         db.session.rollback()
         raise _refuse(problems)
+    if begin_write():  # SQLite, under the write lock: again what concurrent writers may have changed
+        problems = writer_problems(user, instrument, data["start"], data["end"], now)
+        if problems:
+            db.session.rollback()
+            raise _refuse(problems)
     rules = merged_rules(instrument.booking_rules, None)
     booking = Booking(
         instrument_id=instrument.id, user_id=user.id, start=data["start"], end=data["end"],
@@ -119,7 +129,12 @@ def create_booking(user, payload, now: datetime | None = None) -> Booking:
     else:
         people.tell_user(booking, "booking_pending")
         people.tell_managers(booking, "booking_requested")
-    db.session.commit()
+    session = db.session()
+    session.expire_on_commit = False  # the answer shows what was just written: no reload after commit
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
     return booking
 
 
@@ -154,11 +169,13 @@ def _status_label(status: str) -> str:
 def approve(user, booking_id: int) -> Booking:
     """Confirm a pending request after checking again that its time is still free."""
     begin_write()
-    booking = get_booking(user, booking_id)
+    booking = get_booking(user, booking_id, for_update=True)
     _managed(user, booking)
     _check_transition(booking, "confirmed")
     if booking.status != "pending":
         raise ApiError(409, "invalid_status", _("Only a pending request can be approved."))
+    if booking.start <= utcnow():
+        raise ApiError(409, "invalid_status", _("This request has already begun; it can no longer be approved."))
     rules = merged_rules(booking.instrument.booking_rules, None)
     if conflicts(booking.instrument_id, booking.start, booking.end, rules["buffer_minutes"], booking.id):
         db.session.rollback()
@@ -176,7 +193,8 @@ def approve(user, booking_id: int) -> Booking:
 
 
 def reject(user, booking_id: int, reason: str) -> Booking:
-    booking = get_booking(user, booking_id)
+    begin_write()
+    booking = get_booking(user, booking_id, for_update=True)
     _managed(user, booking)
     if booking.status != "pending":
         raise ApiError(409, "invalid_status", _("Only a pending request can be rejected."))
@@ -194,7 +212,8 @@ def cancel_deadline(booking: Booking) -> datetime:
 def cancel(user, booking_id: int, reason: str | None, now: datetime | None = None) -> Booking:
     """The owner cancels until the deadline; managers of the instrument any time, with a reason."""
     now = now or utcnow()
-    booking = get_booking(user, booking_id)
+    begin_write()
+    booking = get_booking(user, booking_id, for_update=True)
     manages = policy.can_manage_instruments_of(user, booking.instrument.unit_id)
     if booking.user_id != user.id:
         if not manages:
@@ -222,7 +241,8 @@ def _own(user, booking: Booking) -> None:
 
 def check_in(user, booking_id: int, now: datetime | None = None) -> Booking:
     now = now or utcnow()
-    booking = get_booking(user, booking_id)
+    begin_write()
+    booking = get_booking(user, booking_id, for_update=True)
     _own(user, booking)
     if booking.status != "confirmed" or booking.checked_in_at is not None:
         raise ApiError(409, "invalid_status", _("Only a confirmed booking that is not checked in yet can be checked in."))
@@ -239,7 +259,7 @@ def check_out(user, booking_id: int, data: dict, now: datetime | None = None) ->
     """End the use: the ledger gets a log from check-in to now, and the booking is completed."""
     now = now or utcnow()
     begin_write()
-    booking = get_booking(user, booking_id)
+    booking = get_booking(user, booking_id, for_update=True)
     _own(user, booking)
     if booking.status != "confirmed" or booking.checked_in_at is None:
         raise ApiError(409, "invalid_status", _("Check in before checking out."))

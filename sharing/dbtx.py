@@ -11,13 +11,16 @@ from __future__ import annotations
 from sharing.extensions import db
 
 
-def begin_write() -> None:
-    """Start the session's next transaction as a writer (SQLite: take the write lock now).
+def begin_write() -> bool:
+    """Start the session's write transaction (SQLite: take the write lock now); True on SQLite.
 
-    Ends the open transaction first: nothing is pending in it when a service decides to write.
+    Ends the open transaction first only if it already wrote something; objects that were only
+    read stay loaded, so nothing is reloaded inside the lock.
     """
     if db.engine.dialect.name != "sqlite":
-        return
-    if db.session().in_transaction():
-        db.session.commit()
-    db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        return False
+    session = db.session()
+    if session.in_transaction() and session.connection().connection.dbapi_connection.in_transaction:
+        session.commit()
+    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    return True
