@@ -158,8 +158,12 @@ class UsageLog(db.Model):
     source: Mapped[str] = mapped_column(String(8))
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     void_reason: Mapped[str | None] = mapped_column(String(500))
+    # A record entered after its year was locked says which locked record it corrects.
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("usage_logs.id"), index=True)
+    comment: Mapped[str | None] = mapped_column(String(500))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @property
     def hours(self) -> float:
