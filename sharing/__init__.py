@@ -88,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every model module, so that metadata (and migrations) see all tables."""
+    import bookings.ledger_models  # noqa: F401
     import bookings.models  # noqa: F401
     import instruments.models  # noqa: F401
     import sharing.accounts.models  # noqa: F401
