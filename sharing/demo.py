@@ -86,7 +86,9 @@ def load_demo() -> dict[str, int]:
             managers.setdefault(unit_short, user)  # answers for the unit's demo instruments
     db.session.commit()
     from bookings.demo import load_demo_bookings
+    from bookings.demo_ledger import load_demo_ledger_extras
     from instruments.demo import load_demo_instruments
 
     instruments = load_demo_instruments(units, managers)
-    return {"units": len(UNITS) + 1, "users": len(PEOPLE), "instruments": instruments, **load_demo_bookings()}
+    return {"units": len(UNITS) + 1, "users": len(PEOPLE), "instruments": instruments,
+            **load_demo_bookings(), **load_demo_ledger_extras()}
