@@ -125,12 +125,24 @@ class UsageLogSchema(Schema):
     is_external = fields.Boolean()
     fee = Money()
     source = fields.String()
-    rating = fields.Constant(None, allow_none=True)
+    rating = fields.Method("_rating", allow_none=True)
     voided = fields.Boolean()
+    void_reason = fields.String(allow_none=True)
+    corrects_id = fields.Integer(allow_none=True)
+    comment = fields.String(allow_none=True)
+    created_by = fields.Integer(allow_none=True)
     created_at = PlatformDateTime()
+    updated_at = PlatformDateTime()
 
     def _hours(self, log):
         return round(log.hours, 2)
+
+    def _rating(self, log):
+        """``{"score", "comment"}`` or null; lists preload ratings into ``log._rating``."""
+        from bookings.usage import rating_of
+
+        rating = rating_of(log)
+        return None if rating is None else {"score": rating.score, "comment": rating.comment}
 
 
 class CheckInResult(Schema):

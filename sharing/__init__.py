@@ -102,8 +102,10 @@ def _register_api(app: Flask) -> None:
     from bookings.api import blp as bookings_api
     from bookings.calendar_api import blp as calendar_api
     from bookings.lifecycle_api import blp as booking_lifecycle_api
+    from bookings.usage_api import blp as usage_api
     from instruments.api import blp as instruments_api
     from instruments.transfer_api import blp as instrument_transfer_api
+    from reports.api import blp as reports_api
     from sharing.accounts.api import blp as accounts_api
     from sharing.auth import PUBLIC_ENDPOINTS
     from sharing.extensions import api, csrf
@@ -113,7 +115,7 @@ def _register_api(app: Flask) -> None:
 
     api.init_app(app)
     for blueprint in (accounts_api, units_api, instruments_api, instrument_transfer_api, bookings_api,
-                      booking_lifecycle_api, calendar_api, notifications_api):
+                      booking_lifecycle_api, calendar_api, notifications_api, usage_api, reports_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, or checks CSRF itself
         api.register_blueprint(blueprint)
     app.register_blueprint(health_bp)

@@ -66,6 +66,18 @@ def _session_csrf() -> None:
         raise ApiError(400, "csrf_failed", _("The form has expired. Reload the page and try again.")) from exc
 
 
+def _terminal_caller(token: str) -> None:
+    """An instrument terminal's token: it may only post usage logs (of its instrument; the
+    service checks that). Anything else, or an unknown token, is 401."""
+    from bookings.usage import terminal_instrument_for
+    from bookings.usage_api import TERMINAL_ENDPOINT
+
+    instrument_id = terminal_instrument_for(token)
+    if instrument_id is None or request.endpoint != TERMINAL_ENDPOINT or request.method != "POST":
+        raise ApiError(401, "unauthorized", _("The token is invalid, expired or revoked."))
+    g.terminal_instrument_id = instrument_id
+
+
 def resolve_caller() -> None:
     """before_request: sets ``g.actor`` (API) and ``g.actor_id`` (audit) for every request."""
     from sharing.accounts.services import user_for_token
@@ -79,10 +91,12 @@ def resolve_caller() -> None:
     is_public = request.method in (PUBLIC_ENDPOINTS.get(request.endpoint) or _view_attr(PUBLIC_ATTR, set()))
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        found = user_for_token(header[7:].strip())
+        token = header[7:].strip()
+        found = user_for_token(token)
         if found is None:
-            raise ApiError(401, "unauthorized", _("The token is invalid, expired or revoked."))
-        g.actor, g.api_token = found
+            _terminal_caller(token)
+        else:
+            g.actor, g.api_token = found
     elif current_user.is_authenticated:
         _session_csrf()
         g.actor = current_user._get_current_object()

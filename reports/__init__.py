@@ -1,0 +1,1 @@
+"""Sharing metrics, rubrics, evaluations and exports, computed from the usage ledger."""

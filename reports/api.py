@@ -1,0 +1,120 @@
+"""JSON API of reports (API.md, "Reports")."""
+from __future__ import annotations
+
+from flask import Response, jsonify
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from reports import exports
+from reports.metrics import GROUP_BYS, report_settings, scope_min_price, sharing_report
+from sharing.api_common import QuerySchema, Text
+from sharing.auth import actor
+from sharing.errors import forbidden
+from sharing.extensions import ErrorEnvelope
+from sharing.roles import Role, sees_all_units
+from sharing.timeutil import platform_midnight
+
+blp = Blueprint("reports_api", __name__, url_prefix="/api/v1", description="Reports")
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SharingReportQuery(QuerySchema):
+    from_ = fields.Date(data_key="from", required=True)
+    to = fields.Date(required=True)
+    group_by = fields.String(load_default="instrument", validate=validate.OneOf(GROUP_BYS))
+    unit_id = fields.Integer(load_default=None, allow_none=True)
+    category = Text(load_default=None, allow_none=True, max_length=6)
+    in_scope_min_price = fields.Decimal(load_default=None, allow_none=True, places=2,
+                                        validate=validate.Range(min=0))
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx")))
+    header = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("zh", "en")))
+
+    @validates_schema
+    def _window(self, data, **kwargs):
+        if "from_" in data and "to" in data and data["to"] <= data["from_"]:
+            raise ValidationError("The end must be after the start.", "to")
+
+
+class SharingTotalsSchema(Schema):
+    instrument_count = fields.Integer()
+    effective_hours = fields.Float()
+    internal_hours = fields.Float()
+    external_hours = fields.Float()
+    sharing_rate = fields.Float(allow_none=True)
+    rated_hours = fields.Float()
+    utilization = fields.Float(allow_none=True)
+    income_internal = fields.Float()
+    income_external = fields.Float()
+    yield_rate = fields.Float(allow_none=True)
+    samples = fields.Integer()
+    bookings = fields.Integer()
+    no_shows = fields.Integer()
+    rating_avg = fields.Float(allow_none=True)
+    rating_count = fields.Integer()
+
+
+class SharingRowSchema(SharingTotalsSchema):
+    key = fields.Raw(metadata={"description": "Instrument or unit id (integer), or category code (string)."})
+    flags = fields.List(fields.String())
+
+
+class SharingReportSchema(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    group_by = fields.String()
+    scope_min_price = fields.Float()
+    rows = fields.List(fields.Nested(SharingRowSchema))
+    totals = fields.Nested(SharingTotalsSchema)
+    settings = fields.Dict(metadata={"description": "Settings the figures depend on (extension)."})
+
+
+def _number(value):
+    """A price as a JSON number: an integer when it has no fen."""
+    return int(value) if value == int(value) else float(value)
+
+
+def _scoped_unit(user, unit_id):
+    """Evaluators and admins see every unit; managers and unit admins only their own."""
+    if sees_all_units(user):
+        return unit_id
+    if user.has_role(Role.MANAGER) or user.has_role(Role.UNIT_ADMIN):
+        if unit_id is not None and unit_id != user.unit_id:
+            raise forbidden(_("You may only see reports of your own unit."))
+        return user.unit_id
+    raise forbidden()
+
+
+@blp.route("/reports/sharing", methods=["GET"])
+@blp.arguments(SharingReportQuery, location="query")
+@blp.response(200, SharingReportSchema)
+@blp.alt_response(403, schema=ErrorEnvelope, description="Researchers; another unit's unit_id for managers.")
+@blp.doc(responses={"200": {"content": {"text/csv": {"schema": {"type": "string"}},
+                                        XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}})
+def sharing(args):
+    """Sharing figures per instrument, unit or category for the window ``[from, to)``.
+
+    Dates are midnight in the platform time zone. ``format=csv`` (UTF-8 with BOM) and ``xlsx`` give
+    the same numbers as JSON, the first row holding the field names (``header=zh``: Chinese titles),
+    the last row the totals.
+    """
+    user = actor()
+    unit_id = _scoped_unit(user, args["unit_id"])
+    min_price = args["in_scope_min_price"]
+    if min_price is None:
+        min_price = scope_min_price()
+    window_start, window_end = platform_midnight(args["from_"]), platform_midnight(args["to"])
+    report = sharing_report(window_start, window_end, args["group_by"], unit_id=unit_id,
+                            category=args["category"], min_price=min_price)
+    kind = args["format"]
+    if kind == "json":
+        return jsonify({"from": args["from_"].isoformat(), "to": args["to"].isoformat(),
+                        "group_by": args["group_by"], "scope_min_price": _number(min_price), **report,
+                        "settings": report_settings()})
+    filename = f"sharing-{args['group_by']}-{args['from_']:%Y%m%d}-{args['to']:%Y%m%d}.{kind}"
+    if kind == "csv":
+        body, mimetype = exports.to_csv(report, args["group_by"], args["header"]), "text/csv"
+    else:
+        body, mimetype = exports.to_xlsx(report, args["group_by"], args["header"]), XLSX_TYPE
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,298 @@
+"""The sharing report (API.md, "Reports"; domain rules §1, §3, §4, §7), computed in the database.
+
+One grouped SQL query per report: a CTE aggregates the usage ledger per instrument (hours clipped
+to the window, fees/samples/ratings of logs starting in the window), a second one counts bookings
+starting in the window; both are joined to the in-scope instruments and grouped by the report key.
+Python only turns the sums of each result row (one per instrument, unit or category) into ratios.
+
+Choices where the contract leaves room (documented for readers of the numbers):
+- hours, fees and samples count only non-voided logs whose purpose is in the effective set;
+  ratings count every non-voided rated log that starts in the window;
+- bookings exclude ``cancelled`` and ``rejected`` ones (they never took place);
+- retired instruments appear only when they have usage or bookings in the window;
+- ``NOT_COMMISSIONED`` also fires when there is no commission date and more than 365 days have
+  passed between the purchase and the end of the window;
+- ``LATE_REGISTRATION`` counts working days with ``chinese_calendar`` (public holidays and make-up
+  working days); for years the package does not know, Monday–Friday are the working days.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Float, and_, case, false, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
+
+from bookings.ledger_models import Rating
+from bookings.models import Booking, UsageLog
+from instruments.models import Category, Instrument
+from sharing.extensions import db
+from sharing.timeutil import UTCDateTime, platform_tz
+
+DEFAULT_EFFECTIVE_PURPOSES = ("research", "teaching", "social_service", "training")
+DEFAULT_RATED_HOURS = {"general": 1400, "special": 800}  # MOE quota per year, by instrument_type
+DEFAULT_SCOPE_MIN_PRICE = 500_000
+GROUP_BYS = ("instrument", "unit", "category")
+UNCOUNTED_BOOKING_STATUSES = ("cancelled", "rejected")
+EXTERNAL_WEIGHT = 1.5
+YEAR_SECONDS = 365 * 86400
+LATE_REGISTRATION_WORKING_DAYS = 30
+COMMISSIONING_DAYS = 365
+
+ROW_FIELDS = ("key", "instrument_count", "effective_hours", "internal_hours", "external_hours", "sharing_rate",
+              "rated_hours", "utilization", "income_internal", "income_external", "yield_rate", "samples",
+              "bookings", "no_shows", "rating_avg", "rating_count", "flags")
+TOTAL_FIELDS = tuple(f for f in ROW_FIELDS if f not in ("key", "flags"))
+HOUR_FIELDS = ("effective_hours", "internal_hours", "external_hours", "rated_hours")
+RATIO_FIELDS = ("sharing_rate", "utilization", "yield_rate")
+MONEY_FIELDS = ("income_internal", "income_external")
+
+FLAG_RULES = {
+    "IDLE": _l("No effective use in the report window."),
+    "LOW_USE": _l("Utilization below half of the rated hours."),
+    "UNDER_QUOTA": _l("Utilization below the rated hours."),
+    "NO_EXTERNAL": _l("No external service hours in the report window."),
+    "NOT_COMMISSIONED": _l("More than 365 days between purchase and commissioning."),
+    "LATE_REGISTRATION": _l("Registered more than 30 working days after commissioning."),
+}
+
+
+class hours_between(FunctionElement):
+    """``(end - start)`` in hours as a float, for two UTC timestamp expressions."""
+
+    type = Float()
+    name = "hours_between"
+    inherit_cache = True
+
+
+@compiles(hours_between)
+def _hours_between_default(element, compiler, **kw):
+    end, start = (compiler.process(c, **kw) for c in element.clauses)
+    # date_part (float8) rather than EXTRACT (numeric): faster in aggregates (performance-notes.md).
+    return f"(date_part('epoch', {end}) - date_part('epoch', {start})) / 3600.0"
+
+
+@compiles(hours_between, "sqlite")
+def _hours_between_sqlite(element, compiler, **kw):
+    # SQLite keeps these columns as naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff', which julianday reads.
+    end, start = (compiler.process(c, **kw) for c in element.clauses)
+    return f"((julianday({end}) - julianday({start})) * 24.0)"
+
+
+def effective_purposes() -> tuple[str, ...]:
+    return tuple(current_app.config.get("EFFECTIVE_PURPOSES", DEFAULT_EFFECTIVE_PURPOSES))
+
+
+def rated_hours_defaults() -> dict[str, int]:
+    return dict(current_app.config.get("RATED_HOURS_DEFAULTS", DEFAULT_RATED_HOURS))
+
+
+def scope_min_price() -> int:
+    return current_app.config.get("SCOPE_MIN_PRICE_CNY", DEFAULT_SCOPE_MIN_PRICE)
+
+
+def _usage_cte(w_from, w_to, purposes):
+    at_from = literal(w_from, UTCDateTime())
+    at_to = literal(w_to, UTCDateTime())
+    clip_start = case((UsageLog.start < at_from, at_from), else_=UsageLog.start)
+    clip_end = case((UsageLog.end > at_to, at_to), else_=UsageLog.end)
+    clipped = hours_between(clip_end, clip_start)
+    effective = UsageLog.purpose.in_(purposes)
+    external = UsageLog.is_external == True  # noqa: E712
+    internal = UsageLog.is_external == False  # noqa: E712
+    started = and_(UsageLog.start >= at_from, UsageLog.start < at_to)
+    rated = and_(started, Rating.score.isnot(None))
+
+    def total(condition, value):
+        return func.sum(case((condition, value), else_=0))
+
+    return (
+        select(
+            UsageLog.instrument_id.label("instrument_id"),
+            total(effective, 1).label("effective_logs"),
+            total(and_(effective, internal), clipped).label("internal_hours"),
+            total(and_(effective, external), clipped).label("external_hours"),
+            total(and_(effective, started, internal), UsageLog.fee).label("income_internal"),
+            total(and_(effective, started, external), UsageLog.fee).label("income_external"),
+            total(and_(effective, started), func.coalesce(UsageLog.sample_count, 0)).label("samples"),
+            total(rated, Rating.score).label("rating_sum"),
+            total(rated, 1).label("rating_count"),
+        )
+        .select_from(UsageLog)
+        .outerjoin(Rating, Rating.usage_log_id == UsageLog.id)
+        .where(UsageLog.voided == false(), UsageLog.start < at_to, UsageLog.end > at_from)
+        .group_by(UsageLog.instrument_id)
+        .cte("usage_in_window")
+    )
+
+
+def _bookings_cte(w_from, w_to):
+    return (
+        select(
+            Booking.instrument_id.label("instrument_id"),
+            func.count().label("bookings"),
+            func.sum(case((Booking.status == "no_show", 1), else_=0)).label("no_shows"),
+        )
+        .where(Booking.start >= w_from, Booking.start < w_to, Booking.status.notin_(UNCOUNTED_BOOKING_STATUSES))
+        .group_by(Booking.instrument_id)
+        .cte("bookings_in_window")
+    )
+
+
+def report_query(window_start: datetime, window_end: datetime, group_by: str, unit_id=None, category=None,
+                 min_price=None):
+    """The one grouped query: a row of sums per group key."""
+    usage = _usage_cte(window_start, window_end, effective_purposes())
+    bookings = _bookings_cte(window_start, window_end)
+    defaults = rated_hours_defaults()
+    leaf, parent, top = aliased(Category), aliased(Category), aliased(Category)
+    annual_rated = func.coalesce(
+        Instrument.rated_hours, leaf.rated_hours, parent.rated_hours, top.rated_hours,
+        case((Instrument.instrument_type == "special", defaults["special"]), else_=defaults["general"]),
+    )
+    key = {"instrument": Instrument.id, "unit": Instrument.unit_id, "category": Instrument.category_code}[group_by]
+
+    def total(column):
+        return func.coalesce(func.sum(column), 0)
+
+    columns = [
+        key.label("key"),
+        func.count(Instrument.id).label("instrument_count"),
+        total(usage.c.effective_logs).label("effective_logs"),
+        total(usage.c.internal_hours).label("internal_hours"),
+        total(usage.c.external_hours).label("external_hours"),
+        total(annual_rated).label("annual_rated_hours"),
+        total(usage.c.income_internal).label("income_internal"),
+        total(usage.c.income_external).label("income_external"),
+        total(Instrument.price_cny).label("price_sum"),
+        total(usage.c.samples).label("samples"),
+        total(bookings.c.bookings).label("bookings"),
+        total(bookings.c.no_shows).label("no_shows"),
+        total(usage.c.rating_sum).label("rating_sum"),
+        total(usage.c.rating_count).label("rating_count"),
+    ]
+    if group_by == "instrument":
+        columns += [func.min(Instrument.purchase_date).label("purchase_date"),
+                    func.min(Instrument.commission_date).label("commission_date"),
+                    func.min(Instrument.register_date).label("register_date")]
+    query = (
+        select(*columns)
+        .select_from(Instrument)
+        .outerjoin(usage, usage.c.instrument_id == Instrument.id)
+        .outerjoin(bookings, bookings.c.instrument_id == Instrument.id)
+        .outerjoin(leaf, leaf.code == Instrument.category_code)
+        .outerjoin(parent, parent.code == leaf.parent_code)
+        .outerjoin(top, top.code == parent.parent_code)
+        .where(Instrument.price_cny >= (scope_min_price() if min_price is None else min_price))
+        .where(or_(Instrument.status != "retired", usage.c.instrument_id.isnot(None),
+                   bookings.c.instrument_id.isnot(None)))
+        .group_by(key)
+        .order_by(key)
+    )
+    if unit_id is not None:
+        query = query.where(Instrument.unit_id == unit_id)
+    if category:
+        query = query.where(or_(Instrument.category_code == category, leaf.parent_code == category,
+                                parent.parent_code == category))
+    return query
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return None if not denominator else round(numerator / denominator, 4)
+
+
+def _metrics(sums: dict, window_factor: float) -> dict:
+    """Row (or totals) fields from raw sums: ratios from sums, rounding last."""
+    internal, external = float(sums["internal_hours"]), float(sums["external_hours"])
+    effective = internal + external
+    rated = float(sums["annual_rated_hours"]) * window_factor
+    income_internal, income_external = float(sums["income_internal"]), float(sums["income_external"])
+    rating_count = int(sums["rating_count"])
+    return {
+        "instrument_count": int(sums["instrument_count"]),
+        "effective_hours": round(effective, 2),
+        "internal_hours": round(internal, 2),
+        "external_hours": round(external, 2),
+        "sharing_rate": _ratio(external, effective),
+        "rated_hours": round(rated, 2),
+        "utilization": _ratio(effective, rated),
+        "income_internal": round(income_internal, 2),
+        "income_external": round(income_external, 2),
+        "yield_rate": _ratio(income_internal + EXTERNAL_WEIGHT * income_external, float(sums["price_sum"])),
+        "samples": int(sums["samples"]),
+        "bookings": int(sums["bookings"]),
+        "no_shows": int(sums["no_shows"]),
+        "rating_avg": None if not rating_count else round(float(sums["rating_sum"]) / rating_count, 2),
+        "rating_count": rating_count,
+    }
+
+
+def working_days_after(start: date, end: date) -> int:
+    """Working days in ``(start, end]``: Chinese calendar where known, else Monday to Friday."""
+    if end <= start:
+        return 0
+    first = start + timedelta(days=1)
+    try:
+        import chinese_calendar
+
+        return len(chinese_calendar.get_workdays(first, end))
+    except (ImportError, NotImplementedError):
+        days = (end - first).days + 1
+        return sum(1 for n in range(days) if (first + timedelta(days=n)).weekday() < 5)
+
+
+def instrument_flags(row: dict, sums: dict, window_last_day: date) -> list[str]:
+    flags = []
+    if not int(sums["effective_logs"]):
+        flags.append("IDLE")
+    if row["utilization"] is not None and row["utilization"] < 0.5:
+        flags.append("LOW_USE")
+    if row["utilization"] is not None and row["utilization"] < 1:
+        flags.append("UNDER_QUOTA")
+    if not float(sums["external_hours"]):
+        flags.append("NO_EXTERNAL")
+    purchased, commissioned, registered = sums["purchase_date"], sums["commission_date"], sums["register_date"]
+    if purchased and (commissioned or window_last_day) - purchased > timedelta(days=COMMISSIONING_DAYS):
+        flags.append("NOT_COMMISSIONED")
+    if (commissioned and registered and (registered - commissioned).days > LATE_REGISTRATION_WORKING_DAYS
+            and working_days_after(commissioned, registered) > LATE_REGISTRATION_WORKING_DAYS):
+        flags.append("LATE_REGISTRATION")
+    return flags
+
+
+SUM_FIELDS = ("instrument_count", "effective_logs", "internal_hours", "external_hours", "annual_rated_hours",
+              "income_internal", "income_external", "price_sum", "samples", "bookings", "no_shows", "rating_sum",
+              "rating_count")
+
+
+def sharing_report(window_start: datetime, window_end: datetime, group_by: str = "instrument", unit_id=None,
+                   category=None, min_price=None) -> dict:
+    """``{"rows": [...], "totals": {...}}`` for the window ``[window_start, window_end)`` (aware datetimes)."""
+    if group_by not in GROUP_BYS:
+        raise ValueError(f"group_by must be one of {GROUP_BYS}")
+    window_factor = (window_end - window_start).total_seconds() / YEAR_SECONDS
+    window_last_day = (window_end.astimezone(platform_tz()) - timedelta(microseconds=1)).date()
+    result = db.session.execute(report_query(window_start, window_end, group_by, unit_id, category, min_price))
+    rows, grand = [], {name: 0 for name in SUM_FIELDS}
+    for record in result.mappings():
+        sums = dict(record)
+        row = {"key": sums["key"], **_metrics(sums, window_factor)}
+        row["flags"] = instrument_flags(row, sums, window_last_day) if group_by == "instrument" else []
+        rows.append({name: row[name] for name in ROW_FIELDS})
+        for name in SUM_FIELDS:
+            grand[name] += sums[name] if name in ("instrument_count", "bookings", "no_shows") else float(sums[name])
+    totals = _metrics(grand, window_factor)
+    return {"rows": rows, "totals": {name: totals[name] for name in TOTAL_FIELDS}}
+
+
+def report_settings() -> dict:
+    """The settings the figures depend on, echoed beside them."""
+    return {
+        "effective_purposes": list(effective_purposes()),
+        "rated_hours_defaults": rated_hours_defaults(),
+        "uncounted_booking_statuses": list(UNCOUNTED_BOOKING_STATUSES),
+        "flag_rules": {code: str(text) for code, text in FLAG_RULES.items()},
+    }
