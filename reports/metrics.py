@@ -234,14 +234,15 @@ def working_days_after(start: date, end: date) -> int:
     """Working days in ``(start, end]``: Chinese calendar where known, else Monday to Friday."""
     if end <= start:
         return 0
-    first = start + timedelta(days=1)
-    try:
-        import chinese_calendar
+    import chinese_calendar
 
+    from bookings.calendar import KNOWN_YEARS
+
+    first = start + timedelta(days=1)
+    if all(year in KNOWN_YEARS for year in range(first.year, end.year + 1)):
         return len(chinese_calendar.get_workdays(first, end))
-    except (ImportError, NotImplementedError):
-        days = (end - first).days + 1
-        return sum(1 for n in range(days) if (first + timedelta(days=n)).weekday() < 5)
+    days = (end - first).days + 1  # years the holiday package does not know: Monday to Friday
+    return sum(1 for n in range(days) if (first + timedelta(days=n)).weekday() < 5)
 
 
 def instrument_flags(row: dict, sums: dict, window_last_day: date) -> list[str]:
