@@ -14,6 +14,7 @@ from bookings.calendar import is_open_throughout
 from bookings.models import ACTIVE_STATUSES, Booking, Downtime, Qualification, Suspension
 from bookings.rules import merged_rules
 from instruments.models import Instrument
+from instruments.services import admits
 from sharing.extensions import db
 from sharing.timeutil import platform_tz
 
@@ -35,12 +36,6 @@ class Problem:
     @property
     def status(self) -> int:
         return STATUS[self.code]
-
-
-def admits(instrument: Instrument, unit_id: int) -> bool:
-    if instrument.share_mode == "external":
-        return True
-    return instrument.share_mode == "internal" and instrument.unit_id == unit_id
 
 
 def active_suspension(user_id: int, at: datetime) -> Suspension | None:

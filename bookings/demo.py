@@ -302,7 +302,7 @@ class _Planner:
             person.upcoming += 1
 
     def past_status(self, row: dict, rules: dict, person: Person, instrument: Instrument) -> None:
-        roll, start, end, created = self.rng.random(), row["start"], row["end"], row["created_at"]
+        roll, start, created = self.rng.random(), row["start"], row["created_at"]
         deadline = start - _minutes(rules["cancel_deadline_minutes"])
         if rules["approval"] == "manager" and roll < 0.04:
             row.update(status="rejected", reason=self.rng.choice(REJECT_REASONS))

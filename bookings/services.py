@@ -10,16 +10,17 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bookings import people
-from bookings.checks import booking_problems, conflicts, writer_problems
+from bookings.checks import active_suspension, booking_problems, conflicts, writer_problems
 from bookings.fees import default_fee
 from bookings.models import Booking, UsageLog
 from bookings.rules import merged_rules
 from bookings.schemas import BookingInput
 from instruments.models import Instrument
+from instruments.services import admits
 from sharing import roles as policy
 from sharing.audit import set_reason
 from sharing.dbtx import begin_write
@@ -36,8 +37,7 @@ def conflict_error() -> ApiError:
 
 
 def may_see(user, booking: Booking) -> bool:
-    return (booking.user_id == user.id or policy.sees_all_units(user)
-            or policy.can_manage_instruments_of(user, booking.instrument.unit_id))
+    return policy.sees_record(user, booking.user_id, booking.instrument.unit_id)
 
 
 def get_booking(user, booking_id: int, for_update: bool = False) -> Booking:
@@ -56,11 +56,9 @@ def get_booking(user, booking_id: int, for_update: bool = False) -> Booking:
 
 def bookings_query(user, filters: dict):
     query = select(Booking).join(Instrument, Instrument.id == Booking.instrument_id)
-    if not policy.sees_all_units(user):
-        if policy.can_manage_instruments_of(user, user.unit_id):
-            query = query.where(or_(Booking.user_id == user.id, Instrument.unit_id == user.unit_id))
-        else:
-            query = query.where(Booking.user_id == user.id)
+    visible = policy.records_visible_to(user, Booking.user_id, Instrument.unit_id)
+    if visible is not None:
+        query = query.where(visible)
     if "instrument_id" in filters:
         query = query.where(Booking.instrument_id == filters["instrument_id"])
     if "user_id" in filters:
@@ -82,8 +80,6 @@ def _refuse(problems) -> ApiError:
 
 def create_booking(user, payload, now: datetime | None = None) -> Booking:
     """Book an instrument: confirmed at once or pending approval, or refused with every problem."""
-    from bookings.checks import active_suspension, admits
-
     now = now or utcnow()
     if active_suspension(user.id, now):
         raise ApiError(403, "user_suspended", _("You are suspended from booking after repeated no-shows."))

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bookings.fees import default_fee
@@ -109,8 +109,7 @@ def _instrument(log: UsageLog) -> Instrument:
 
 
 def may_see(user, log: UsageLog) -> bool:
-    return (log.user_id == user.id or policy.sees_all_units(user)
-            or policy.can_manage_instruments_of(user, _instrument(log).unit_id))
+    return policy.sees_record(user, log.user_id, _instrument(log).unit_id)
 
 
 def get_log(user, log_id: int) -> UsageLog:
@@ -123,11 +122,9 @@ def get_log(user, log_id: int) -> UsageLog:
 
 def logs_query(user, filters: dict):
     query = select(UsageLog).join(Instrument, Instrument.id == UsageLog.instrument_id)
-    if not policy.sees_all_units(user):
-        if policy.can_manage_instruments_of(user, user.unit_id):
-            query = query.where(or_(UsageLog.user_id == user.id, Instrument.unit_id == user.unit_id))
-        else:
-            query = query.where(UsageLog.user_id == user.id)
+    visible = policy.records_visible_to(user, UsageLog.user_id, Instrument.unit_id)
+    if visible is not None:
+        query = query.where(visible)
     if "instrument_id" in filters:
         query = query.where(UsageLog.instrument_id == filters["instrument_id"])
     if "unit_id" in filters:

@@ -18,13 +18,14 @@ from sqlalchemy import case, select
 from bookings import services, week
 from bookings.availability import availability
 from bookings.calendar import open_intervals
-from bookings.checks import active_suspension, admits, booking_problems
+from bookings.checks import active_suspension, booking_problems
 from bookings.display import MODE_LABELS, STATUS_LABELS
 from bookings.forms import ActionForm, BookingForm, CancelForm, CheckOutForm, StatusFilterForm
 from bookings.models import ACTIVE_STATUSES, BOOKING_MODES, Booking, UsageLog
 from bookings.rules import merged_rules
 from instruments import display
 from instruments.models import Instrument
+from instruments.services import admits
 from instruments.views import instrument_or_404
 from sharing.accounts.models import User
 from sharing.api_common import paginate

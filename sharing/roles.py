@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sqlalchemy import or_
+
 
 class Role(StrEnum):
     RESEARCHER = "researcher"
@@ -71,3 +73,18 @@ def can_manage_instruments_of(user, unit_id: int) -> bool:
     if is_admin(user):
         return True
     return user.unit_id == unit_id and (user.has_role(Role.MANAGER) or user.has_role(Role.UNIT_ADMIN))
+
+
+def sees_record(user, owner_id: int, unit_id: int) -> bool:
+    """Bookings and usage logs are private: one's own, those on the instruments one manages, or all
+    for evaluators and admins. ``unit_id`` is the unit of the record's instrument."""
+    return owner_id == user.id or sees_all_units(user) or can_manage_instruments_of(user, unit_id)
+
+
+def records_visible_to(user, owner_column, unit_column):
+    """``sees_record`` as a SQL condition on a query; None when the user sees every record."""
+    if sees_all_units(user):
+        return None
+    if can_manage_instruments_of(user, user.unit_id):
+        return or_(owner_column == user.id, unit_column == user.unit_id)
+    return owner_column == user.id
