@@ -18,6 +18,7 @@ from bookings.checks import active_suspension, booking_problems, conflicts, writ
 from bookings.fees import default_fee
 from bookings.models import Booking, UsageLog
 from bookings.rules import merged_rules
+from bookings.usage import claim_ledger_time
 from bookings.schemas import BookingInput
 from instruments.models import Instrument
 from instruments.services import admits
@@ -262,11 +263,7 @@ def check_out(user, booking_id: int, data: dict, now: datetime | None = None) ->
     if now <= booking.checked_in_at:
         raise validation_error({"_schema": [_("The check-out must be after the check-in.")]})
     instrument = booking.instrument
-    overlap = db.session.scalar(select(UsageLog.id).where(
-        UsageLog.instrument_id == instrument.id, UsageLog.voided.is_(False),
-        UsageLog.start < now, UsageLog.end > booking.checked_in_at).limit(1))
-    if overlap is not None:
-        raise ApiError(409, "usage_overlap", _("Another usage record of this instrument covers this time."))
+    claim_ledger_time(instrument.id, booking.checked_in_at, now)  # the ledger's own rules: lock, overlap
     is_external = booking.user.unit_id != instrument.unit_id
     service_way = "entrust" if booking.mode == "sample" else "occupy"
     samples = data.get("sample_count") if data.get("sample_count") is not None else booking.sample_count

@@ -170,6 +170,15 @@ def overlap_error() -> ApiError:
     return ApiError(409, "usage_overlap", _("This use overlaps another usage log of the instrument."))
 
 
+def claim_ledger_time(instrument_id: int, start: datetime, end: datetime) -> None:
+    """Before a new record (not a correction) is written: its year is open and its time is free."""
+    _lock_instrument(instrument_id)
+    if is_locked(year_of(start)):
+        raise locked_error()
+    if _overlapping(instrument_id, start, end, set()):
+        raise overlap_error()
+
+
 def _user(user_id: int, field: str = "user_id") -> User:
     person = db.session.get(User, user_id)
     if person is None:

@@ -236,3 +236,24 @@ def test_downtime_cancels_overlapping_bookings_and_tells_their_users(api, world)
     assert r.status_code == 422 and "end" in r.get_json()["error"]["fields"]
     assert api.delete(f"{path}/{created['id']}", world["manager"]).status_code == 204
     assert api.get(path, world["bob"]).get_json() == []
+
+
+def test_check_out_follows_the_ledger_rules(api, world, clock):
+    """Check-out writes through the ledger's rules: no overlap with another record, no locked year."""
+    from bookings.ledger_models import PeriodLock
+
+    booking_id = book(api, world, start=at(0, "10:00"), end=at(0, "12:00")).get_json()["id"]
+    clock.move_to(NOW.replace(hour=10))
+    api.post(f"/api/v1/bookings/{booking_id}/check-in", world["alice"])
+    db.session.add(UsageLog(instrument_id=world["instrument"].id, user_id=world["manager"].id,
+                            start=NOW.replace(hour=10, minute=30), end=NOW.replace(hour=11), source="manual"))
+    db.session.commit()
+    clock.move_to(NOW.replace(hour=11, minute=30))
+    r = api.post(f"/api/v1/bookings/{booking_id}/check-out", world["alice"])
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "usage_overlap"
+    db.session.execute(db.delete(UsageLog))
+    db.session.add(PeriodLock(year=2026))
+    db.session.commit()
+    r = api.post(f"/api/v1/bookings/{booking_id}/check-out", world["alice"])
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "period_locked"
+    assert db.session.get(Booking, booking_id).status == "confirmed"
