@@ -51,6 +51,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
+from bench_db import Database, build_app  # noqa: E402
 from booking_load import (CpuMeter, build_requests, child_pids, percentile, run_load)  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -72,46 +73,7 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-# --- database -------------------------------------------------------------------------------------
-
-class Database:
-    """A fresh database of one backend; ``drop()`` removes it."""
-
-    def __init__(self, backend: str, workdir: Path, postgres_url: str, pg_database: str):
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        from sharing.config import normalise_database_url
-
-        self.backend = backend
-        self._drop = lambda: None
-        if backend == "sqlite":
-            self.url = f"sqlite:///{workdir / 'bench_booking.sqlite3'}"
-            return
-        base = make_url(normalise_database_url(postgres_url))
-        admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{pg_database}"'))
-
-        def drop():
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)'))
-            admin.dispose()
-
-        self._drop = drop
-        self.url = base.set(database=pg_database).render_as_string(hide_password=False)
-
-    def drop(self) -> None:
-        self._drop()
-
-
-def build_app(url: str, instance: Path):
-    os.environ["INSTANCE_PATH"] = str(instance)
-    from sharing import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret"})
-
+# --- database (Database and build_app: bench_db.py) ----------------------------------------------
 
 def migrate_and_seed(app, instruments: int, users: int) -> dict:
     """Schema at head; one unit, the instruments and the researchers (with tokens); ANALYZE."""
@@ -295,7 +257,7 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
     from sharing.config import normalise_database_url
 
     log(f"== {backend}")
-    database = Database(backend, workdir, args.postgres_url, args.pg_database)
+    database = Database(backend, workdir, args.postgres_url, args.pg_database if backend == "postgresql" else "bench_booking")
     engine = None
     server = None
     try:

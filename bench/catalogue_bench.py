@@ -78,7 +78,8 @@ QUERIES = [
 # More units of the province, so that 100,000 instruments are spread as on a real provincial platform.
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from catalogue_data import SEED, EXTRA_UNITS, generate_rows  # noqa: E402  (a sibling module of this script)
+from bench_db import Database, build_app  # noqa: E402  (sibling modules of this script)
+from catalogue_data import SEED, EXTRA_UNITS, generate_rows  # noqa: E402
 
 
 def populate(app, n: int, log) -> dict:
@@ -128,46 +129,7 @@ def populate(app, n: int, log) -> dict:
     return info
 
 
-# --- databases ------------------------------------------------------------------------------------
-
-class Database:
-    """A fresh database of one backend, removed by ``drop()``."""
-
-    def __init__(self, backend: str, workdir: Path, postgres_url: str):
-        self.backend = backend
-        self._drop = lambda: None
-        if backend == "sqlite":
-            self.url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-            return
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        from sharing.config import normalise_database_url
-
-        base = make_url(normalise_database_url(postgres_url))
-        name = f"bench_catalogue_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-        def drop():
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-        self._drop = drop
-        self.url = base.set(database=name).render_as_string(hide_password=False)
-
-    def drop(self) -> None:
-        self._drop()
-
-
-def build_app(url: str, instance: Path):
-    os.environ["INSTANCE_PATH"] = str(instance)
-    from sharing import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret"})
-
+# --- databases (Database and build_app: bench_db.py) ---------------------------------------------
 
 def migrate(app) -> None:
     from flask_migrate import upgrade
@@ -416,7 +378,7 @@ def explain(app, log) -> dict:
 def run_backend(backend: str, args, log) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix=f"catalogue-bench-{backend}-"))
     result: dict = {"backend": backend}
-    database = Database(backend, workdir, args.postgres_url)
+    database = Database(backend, workdir, args.postgres_url, f"bench_catalogue_{uuid.uuid4().hex[:10]}")
     server = None
     try:
         log(f"[{backend}] migrating a fresh database")
