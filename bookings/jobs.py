@@ -153,7 +153,11 @@ def expire_pending_bookings(now: datetime | None = None) -> str:
 # --- no-shows and suspensions --------------------------------------------------------------------
 
 def _no_show_query(now: datetime):
-    """Confirmed bookings past their grace time with no check-in and no usage recorded for them."""
+    """Self-operated confirmed bookings past their grace time with no check-in and no usage recorded.
+
+    Sample submissions are left alone: staff run the samples when they can and the manager records
+    the use (which completes the booking) or cancels it; the user has no slot to miss.
+    """
     grace = timedelta(minutes=current_app.config["NO_SHOW_GRACE_MINUTES"])
     logged_for_booking = exists().where(UsageLog.booking_id == Booking.id, UsageLog.voided.is_(False))
     # A manager may have logged the use by hand, without linking the booking.
@@ -161,7 +165,8 @@ def _no_show_query(now: datetime):
         UsageLog.user_id == Booking.user_id, UsageLog.instrument_id == Booking.instrument_id,
         UsageLog.voided.is_(False), UsageLog.start < Booking.end, UsageLog.end > Booking.start)
     return (select(Booking)
-            .where(Booking.status == "confirmed", Booking.checked_in_at.is_(None), Booking.start < now - grace,
+            .where(Booking.status == "confirmed", Booking.mode == "self", Booking.checked_in_at.is_(None),
+                   Booking.start < now - grace,
                    ~logged_for_booking, ~logged_in_its_time)
             .order_by(Booking.start, Booking.id))
 

@@ -157,6 +157,14 @@ def _move(booking: Booking, status: str, by=None, reason: str | None = None) -> 
     set_reason(reason)
 
 
+def complete_by_usage(booking: Booking, by=None) -> None:
+    """A use recorded for a confirmed booking completes it, as check-out does (same move, same trail).
+
+    The caller (``bookings.usage.create_log``) holds the write transaction and commits.
+    """
+    _move(booking, "completed", by)
+
+
 def _status_label(status: str) -> str:
     from bookings.display import STATUS_LABELS
 

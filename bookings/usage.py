@@ -139,6 +139,8 @@ def logs_query(user, filters: dict):
         query = query.where(UsageLog.is_external.is_(filters["is_external"]))
     if "voided" in filters:
         query = query.where(UsageLog.voided.is_(filters["voided"]))
+    if filters.get("source"):
+        query = query.where(UsageLog.source == filters["source"])
     return query.order_by(UsageLog.id)
 
 
@@ -217,10 +219,14 @@ def create_log(user, data: dict, terminal_instrument_id: int | None = None) -> U
         raise forbidden()
     person = _user(data["user_id"])
     problems = {}
+    booking = None
     if data.get("booking_id") is not None:
         booking = db.session.get(Booking, data["booking_id"])
         if booking is None or booking.instrument_id != instrument.id:
             problems["booking_id"] = [_("No such booking of this instrument.")]
+            booking = None
+        elif booking.user_id != person.id:
+            problems["user_id"] = [_("The booking was made by another user.")]
     corrected = None
     if data.get("corrects_id") is not None:
         corrected = db.session.get(UsageLog, data["corrects_id"])
@@ -231,6 +237,7 @@ def create_log(user, data: dict, terminal_instrument_id: int | None = None) -> U
 
     begin_write()
     _lock_instrument(instrument.id)
+    completes = booking is not None and _completes(booking, data, corrected)
     year = year_of(data["start"])
     exempt: set[int] = set()
     if corrected is not None and is_locked(year_of(corrected.start)):
@@ -252,12 +259,40 @@ def create_log(user, data: dict, terminal_instrument_id: int | None = None) -> U
     log.fee = data["fee"] if data.get("fee") is not None else default_fee(
         instrument, is_external, log.hours, log.service_way, log.sample_count)
     db.session.add(log)
+    if completes:
+        from bookings.services import complete_by_usage  # services imports this module
+
+        complete_by_usage(booking, user)
     if terminal_instrument_id is not None:
         token = db.session.get(TerminalToken, terminal_instrument_id)
         if token is not None:
             token.last_used_at = utcnow()
     log._rating = None
     return _commit_and_keep(log)
+
+
+def _completes(booking: Booking, data: dict, corrected: UsageLog | None) -> bool:
+    """Whether recording this use completes its booking (under the write lock).
+
+    A confirmed booking (a sample submission, or a self-operated use nobody checked out) becomes
+    ``completed`` with its log; a sample submission's log says how many samples were done. A
+    correction record of a log of the same booking leaves the booking as it is. Any other
+    booking (pending, completed, cancelled, rejected, no-show) is 409 ``invalid_status``.
+    """
+    db.session.refresh(booking, with_for_update={"key_share": True, "of": Booking})
+    if booking.status == "confirmed":
+        if booking.mode == "sample" and not data.get("sample_count"):
+            db.session.rollback()
+            raise validation_error({"sample_count": [_("A sample submission needs the number of samples.")]})
+        return True
+    if corrected is not None and corrected.booking_id == booking.id:
+        return False
+    from bookings.display import STATUS_LABELS
+
+    db.session.rollback()
+    raise ApiError(409, "invalid_status",
+                   _("Booking no. %(id)d is %(status)s: only a confirmed booking can be completed by recording "
+                     "its use.", id=booking.id, status=str(STATUS_LABELS.get(booking.status, booking.status))))
 
 
 def _managed_log(user, log_id: int) -> tuple[UsageLog, Instrument]:

@@ -24,7 +24,10 @@ TERMINAL_ENDPOINT = "usage_api.create_usage_log"
 def create_usage_log(data):
     """Record a use: a manager of the instrument's unit (source ``manual``) or the instrument's
     terminal token (source ``terminal``). A start in a locked year is 409 ``period_locked`` unless
-    ``corrects_id`` names a record of that year on the same instrument (a correction record)."""
+    ``corrects_id`` names a record of that year on the same instrument (a correction record).
+    With ``booking_id`` of a confirmed booking (of the same user) the booking becomes ``completed``,
+    as on check-out; a sample submission then needs ``sample_count``. A booking that is not
+    confirmed (already completed, cancelled, rejected, …) is 409 ``invalid_status``."""
     terminal = g.get("terminal_instrument_id")
     if terminal is not None:
         return usage.create_log(None, data, terminal_instrument_id=terminal)

@@ -41,7 +41,7 @@ def world(ctx, clock):
 def add_booking(world, start, minutes=60, status="confirmed", user=None, instrument="instrument", **extra):
     booking = Booking(instrument_id=world[instrument].id, user_id=(user or world["alice"]).id, start=start,
                       end=start + timedelta(minutes=minutes), block_end=start + timedelta(minutes=minutes),
-                      status=status, mode="self", **extra)
+                      status=status, **{"mode": "self", **extra})
     db.session.add(booking)
     db.session.commit()
     return booking
@@ -173,9 +173,11 @@ def test_check_in_or_recorded_use_is_not_a_no_show(world):
     before = add_booking(world, start + timedelta(hours=6), user=user())
     add_usage(before, linked=False, start=before.start - timedelta(minutes=30))  # ends as the booking starts
     cancelled = add_booking(world, start + timedelta(hours=7), user=user(), status="cancelled")
+    # Samples are run by staff when they can; the manager records the use later (or cancels).
+    samples = add_booking(world, start + timedelta(hours=8), user=user(), mode="sample", sample_count=3)
 
     assert mark_no_shows(NOW) == "marked 4 no-shows; suspended 0 users"
-    for attended in (checked_in, linked, unlinked, cancelled):
+    for attended in (checked_in, linked, unlinked, cancelled, samples):
         assert status_of(attended) != "no_show"
     for missed in (voided, someone_else, elsewhere, before):
         assert status_of(missed) == "no_show"
