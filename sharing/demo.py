@@ -88,7 +88,8 @@ def load_demo() -> dict[str, int]:
     from bookings.demo import load_demo_bookings
     from bookings.demo_ledger import load_demo_ledger_extras
     from instruments.demo import load_demo_instruments
+    from reports.demo import load_demo_evaluations
 
     instruments = load_demo_instruments(units, managers)
     return {"units": len(UNITS) + 1, "users": len(PEOPLE), "instruments": instruments,
-            **load_demo_bookings(), **load_demo_ledger_extras()}
+            **load_demo_bookings(), **load_demo_ledger_extras(), **load_demo_evaluations(f"evaluator@{DOMAIN}")}
