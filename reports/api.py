@@ -1,18 +1,16 @@
 """JSON API of reports (API.md, "Reports")."""
 from __future__ import annotations
 
-from flask import Response, jsonify
-from flask_babel import gettext as _
+from flask import Response, jsonify, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from reports import exports
-from reports.metrics import GROUP_BYS, report_settings, scope_min_price, sharing_report
+from reports.access import scoped_unit
+from reports.metrics import GROUP_BYS, ReportStream, report_settings, scope_min_price, sharing_report
 from sharing.api_common import QuerySchema, Text
 from sharing.auth import actor
-from sharing.errors import forbidden
 from sharing.extensions import ErrorEnvelope
-from sharing.roles import Role, sees_all_units
 from sharing.timeutil import platform_midnight
 
 blp = Blueprint("reports_api", __name__, url_prefix="/api/v1", description="Reports")
@@ -75,17 +73,6 @@ def _number(value):
     return int(value) if value == int(value) else float(value)
 
 
-def _scoped_unit(user, unit_id):
-    """Evaluators and admins see every unit; managers and unit admins only their own."""
-    if sees_all_units(user):
-        return unit_id
-    if user.has_role(Role.MANAGER) or user.has_role(Role.UNIT_ADMIN):
-        if unit_id is not None and unit_id != user.unit_id:
-            raise forbidden(_("You may only see reports of your own unit."))
-        return user.unit_id
-    raise forbidden()
-
-
 @blp.route("/reports/sharing", methods=["GET"])
 @blp.arguments(SharingReportQuery, location="query")
 @blp.response(200, SharingReportSchema)
@@ -96,25 +83,29 @@ def sharing(args):
     """Sharing figures per instrument, unit or category for the window ``[from, to)``.
 
     Dates are midnight in the platform time zone. ``format=csv`` (UTF-8 with BOM) and ``xlsx`` give
-    the same numbers as JSON, the first row holding the field names (``header=zh``: Chinese titles),
-    the last row the totals.
+    the same numbers as JSON, the first row holding the field names; for people (``header=zh``:
+    Chinese titles, ``header=en``: field names) the extension columns follow and the last row holds
+    the totals. CSV is streamed.
     """
     user = actor()
-    unit_id = _scoped_unit(user, args["unit_id"])
+    unit_id = scoped_unit(user, args["unit_id"])
     min_price = args["in_scope_min_price"]
     if min_price is None:
         min_price = scope_min_price()
     window_start, window_end = platform_midnight(args["from_"]), platform_midnight(args["to"])
+    kind = args["format"]
+    filename = f"sharing-{args['group_by']}-{args['from_']:%Y%m%d}-{args['to']:%Y%m%d}.{kind}"
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if kind == "csv":  # streamed: the rows leave as the database cursor yields them
+        stream = ReportStream(window_start, window_end, args["group_by"], unit_id=unit_id,
+                              category=args["category"], min_price=min_price)
+        chunks = exports.csv_chunks(stream, args["group_by"], args["header"])
+        return Response(stream_with_context(chunks), mimetype="text/csv", headers=disposition)
     report = sharing_report(window_start, window_end, args["group_by"], unit_id=unit_id,
                             category=args["category"], min_price=min_price)
-    kind = args["format"]
     if kind == "json":
         return jsonify({"from": args["from_"].isoformat(), "to": args["to"].isoformat(),
                         "group_by": args["group_by"], "scope_min_price": _number(min_price), **report,
                         "settings": report_settings()})
-    filename = f"sharing-{args['group_by']}-{args['from_']:%Y%m%d}-{args['to']:%Y%m%d}.{kind}"
-    if kind == "csv":
-        body, mimetype = exports.to_csv(report, args["group_by"], args["header"]), "text/csv"
-    else:
-        body, mimetype = exports.to_xlsx(report, args["group_by"], args["header"]), XLSX_TYPE
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(exports.to_xlsx(report, args["group_by"], args["header"]), mimetype=XLSX_TYPE,
+                    headers=disposition)

@@ -1,12 +1,19 @@
-"""CSV and XLSX renderings of the sharing report: the JSON fields in order, numbers unchanged."""
+"""CSV and XLSX renderings of the sharing report: the JSON fields in order, numbers unchanged.
+
+The machine-readable form (no ``header``) has exactly the contract's columns (API.md); the forms
+for people (``header=zh`` or ``en``) add the extension columns (the weighted and count-based
+sharing rates, manually entered hours) after them, and a last line of totals.
+CSV is streamed: rows are written as the report's cursor yields them.
+"""
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from flask_babel import gettext as _
 
-from reports.metrics import HOUR_FIELDS, MONEY_FIELDS, RATIO_FIELDS, ROW_FIELDS
+from reports.metrics import EXTRA_FIELDS, HOUR_FIELDS, MONEY_FIELDS, RATIO_FIELDS, ROW_FIELDS, ReportStream
 
 # Chinese column titles for people (``header=zh``), following the national report's vocabulary.
 TITLES_ZH = {
@@ -27,37 +34,63 @@ TITLES_ZH = {
     "rating_avg": "平均评分",
     "rating_count": "评价数",
     "flags": "预警",
+    "weighted_sharing_rate": "加权共享率",
+    "instruments_with_external": "对外服务仪器数",
+    "count_sharing_rate": "对外共享仪器比例",
+    "manual_hours": "手工录入机时",
+    "manual_share": "手工录入机时占比",
 }
 KEY_TITLES_ZH = {"instrument": "仪器编号", "unit": "单位编号", "category": "分类代码"}
 TOTAL_KEY_ZH = "合计"
 
 
+def columns(header: str | None) -> tuple[str, ...]:
+    return ROW_FIELDS if header is None else ROW_FIELDS + EXTRA_FIELDS
+
+
 def header_row(group_by: str, header: str | None) -> list[str]:
     if header != "zh":
-        return list(ROW_FIELDS)
-    return [KEY_TITLES_ZH[group_by] if f == "key" else TITLES_ZH[f] for f in ROW_FIELDS]
+        return list(columns(header))
+    return [KEY_TITLES_ZH[group_by] if f == "key" else TITLES_ZH[f] for f in columns(header)]
+
+
+def lines(report, group_by: str, header: str | None) -> Iterator[list]:
+    """Header, one line per row and, for people (``header`` given), a last line of totals.
+
+    ``report`` is a ``ReportStream`` (its totals are known after the rows) or a finished report
+    dict. The machine-readable form has rows only, so every ``key`` is an id or a code.
+    """
+    fields = columns(header)
+    yield header_row(group_by, header)
+    rows = report if isinstance(report, ReportStream) else report["rows"]
+    for row in rows:
+        yield [";".join(row["flags"]) if f == "flags" else row[f] for f in fields]
+    if header is not None:
+        totals = report.totals if isinstance(report, ReportStream) else report["totals"]
+        total_key = TOTAL_KEY_ZH if header == "zh" else "total"
+        yield [{**totals, "key": total_key, "flags": ""}[f] for f in fields]
 
 
 def table(report: dict, group_by: str, header: str | None) -> list[list]:
-    """Header and one line per row; for people (``header=zh``) a last line of totals (合计).
-
-    The default, machine-readable form has rows only, so every ``key`` is an id or a code.
-    """
-    lines = [header_row(group_by, header)]
-    for row in report["rows"]:
-        lines.append([";".join(row["flags"]) if f == "flags" else row[f] for f in ROW_FIELDS])
-    if header == "zh":
-        totals = {**report["totals"], "key": TOTAL_KEY_ZH, "flags": ""}
-        lines.append([totals[f] for f in ROW_FIELDS])
-    return lines
+    return list(lines(report, group_by, header))
 
 
-def to_csv(report: dict, group_by: str, header: str | None) -> bytes:
+def csv_chunks(report, group_by: str, header: str | None, batch: int = 500) -> Iterator[bytes]:
+    """UTF-8 CSV with a BOM (Excel then reads Chinese correctly), in chunks of ``batch`` lines."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    for line in table(report, group_by, header):
+    out.write("\ufeff")
+    for count, line in enumerate(lines(report, group_by, header), start=1):
         writer.writerow(["" if value is None else value for value in line])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        if count % batch == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
+
+
+def to_csv(report, group_by: str, header: str | None) -> bytes:
+    return b"".join(csv_chunks(report, group_by, header))
 
 
 NUMBER_FORMATS = {**{f: "0.00" for f in HOUR_FIELDS + MONEY_FIELDS}, **{f: "0.0000" for f in RATIO_FIELDS},
@@ -76,7 +109,7 @@ def to_xlsx(report: dict, group_by: str, header: str | None) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for index, field in enumerate(ROW_FIELDS, start=1):
+    for index, field in enumerate(columns(header), start=1):
         number_format = NUMBER_FORMATS.get(field)
         column = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[column].width = max(10, len(str(sheet.cell(row=1, column=index).value)) + 2)

@@ -1,15 +1,16 @@
 """The sharing report (API.md, "Reports"; domain rules §1, §3, §4, §7), computed in the database.
 
-One grouped SQL query per report: a CTE aggregates the usage ledger per instrument (hours clipped
-to the window, fees/samples/ratings of logs starting in the window), a second one counts bookings
-starting in the window; both are joined to the in-scope instruments and grouped by the report key.
+One grouped SQL query per report: CTEs aggregate the usage ledger per instrument (hours clipped to
+the window, fees and samples of logs starting in the window), the ratings of logs starting in the
+window and the bookings starting in it; they are joined to the in-scope instruments and grouped by
+the report key.
 Python only turns the sums of each result row (one per instrument, unit or category) into ratios.
 
 Choices where the contract leaves room (documented for readers of the numbers):
 - hours, fees and samples count only non-voided logs whose purpose is in the effective set;
   ratings count every non-voided rated log that starts in the window;
 - bookings exclude ``cancelled`` and ``rejected`` ones (they never took place);
-- retired instruments appear only when they have usage or bookings in the window;
+- retired instruments appear only when they have effective use, ratings or bookings in the window;
 - ``NOT_COMMISSIONED`` also fires when there is no commission date and more than 365 days have
   passed between the purchase and the end of the window;
 - ``LATE_REGISTRATION`` counts working days with ``chinese_calendar`` (public holidays and make-up
@@ -45,9 +46,14 @@ COMMISSIONING_DAYS = 365
 ROW_FIELDS = ("key", "instrument_count", "effective_hours", "internal_hours", "external_hours", "sharing_rate",
               "rated_hours", "utilization", "income_internal", "income_external", "yield_rate", "samples",
               "bookings", "no_shows", "rating_avg", "rating_count", "flags")
-TOTAL_FIELDS = tuple(f for f in ROW_FIELDS if f not in ("key", "flags"))
-HOUR_FIELDS = ("effective_hours", "internal_hours", "external_hours", "rated_hours")
-RATIO_FIELDS = ("sharing_rate", "utilization", "yield_rate")
+# Beyond the contract (API.md allows extensions): the two other sharing rates of rules.md §3 and
+# how much of the hours rest on manual entry rather than check-in or terminal evidence.
+EXTRA_FIELDS = ("weighted_sharing_rate", "instruments_with_external", "count_sharing_rate", "manual_hours",
+                "manual_share")
+TOTAL_FIELDS = tuple(f for f in ROW_FIELDS + EXTRA_FIELDS if f not in ("key", "flags"))
+HOUR_FIELDS = ("effective_hours", "internal_hours", "external_hours", "rated_hours", "manual_hours")
+RATIO_FIELDS = ("sharing_rate", "utilization", "yield_rate", "weighted_sharing_rate", "count_sharing_rate",
+                "manual_share")
 MONEY_FIELDS = ("income_internal", "income_external")
 
 FLAG_RULES = {
@@ -95,37 +101,69 @@ def scope_min_price() -> int:
 
 
 def _usage_cte(w_from, w_to, purposes):
+    """Effective hours, fees and samples per instrument.
+
+    The ledger is scanned once, grouped by (instrument, internal/external, source) so that each
+    log's clipped hours are computed once (neither database shares repeated expressions); the
+    second step turns those few rows per instrument into columns.
+    """
     at_from = literal(w_from, UTCDateTime())
     at_to = literal(w_to, UTCDateTime())
     clip_start = case((UsageLog.start < at_from, at_from), else_=UsageLog.start)
     clip_end = case((UsageLog.end > at_to, at_to), else_=UsageLog.end)
-    clipped = hours_between(clip_end, clip_start)
-    effective = UsageLog.purpose.in_(purposes)
-    external = UsageLog.is_external == True  # noqa: E712
-    internal = UsageLog.is_external == False  # noqa: E712
-    started = and_(UsageLog.start >= at_from, UsageLog.start < at_to)
-    rated = and_(started, Rating.score.isnot(None))
+    started = UsageLog.start >= at_from  # the end of the window is in the WHERE clause
+    parts = (
+        select(
+            UsageLog.instrument_id.label("instrument_id"),
+            UsageLog.is_external.label("is_external"),
+            UsageLog.source.label("source"),
+            func.count().label("logs"),
+            func.sum(hours_between(clip_end, clip_start)).label("hours"),
+            func.sum(case((started, UsageLog.fee), else_=0)).label("income"),
+            func.sum(case((started, func.coalesce(UsageLog.sample_count, 0)), else_=0)).label("samples"),
+        )
+        .where(UsageLog.voided == false(), UsageLog.purpose.in_(purposes), UsageLog.start < at_to,
+               UsageLog.end > at_from)
+        .group_by(UsageLog.instrument_id, UsageLog.is_external, UsageLog.source)
+        .cte("usage_parts")
+    )
+    external = parts.c.is_external == True  # noqa: E712
 
     def total(condition, value):
         return func.sum(case((condition, value), else_=0))
 
     return (
         select(
-            UsageLog.instrument_id.label("instrument_id"),
-            total(effective, 1).label("effective_logs"),
-            total(and_(effective, internal), clipped).label("internal_hours"),
-            total(and_(effective, external), clipped).label("external_hours"),
-            total(and_(effective, started, internal), UsageLog.fee).label("income_internal"),
-            total(and_(effective, started, external), UsageLog.fee).label("income_external"),
-            total(and_(effective, started), func.coalesce(UsageLog.sample_count, 0)).label("samples"),
-            total(rated, Rating.score).label("rating_sum"),
-            total(rated, 1).label("rating_count"),
+            parts.c.instrument_id,
+            func.sum(parts.c.logs).label("effective_logs"),
+            total(~external, parts.c.hours).label("internal_hours"),
+            total(external, parts.c.hours).label("external_hours"),
+            total(parts.c.source == "manual", parts.c.hours).label("manual_hours"),
+            total(~external, parts.c.income).label("income_internal"),
+            total(external, parts.c.income).label("income_external"),
+            func.sum(parts.c.samples).label("samples"),
         )
-        .select_from(UsageLog)
-        .outerjoin(Rating, Rating.usage_log_id == UsageLog.id)
-        .where(UsageLog.voided == false(), UsageLog.start < at_to, UsageLog.end > at_from)
-        .group_by(UsageLog.instrument_id)
+        .group_by(parts.c.instrument_id)
         .cte("usage_in_window")
+    )
+
+
+def _ratings_cte(w_from, w_to):
+    """Ratings of non-voided logs (of any purpose) that start in the window, per instrument."""
+    return (
+        select(
+            UsageLog.instrument_id.label("instrument_id"),
+            func.sum(Rating.score).label("rating_sum"),
+            func.count().label("rating_count"),
+        )
+        .select_from(Rating)
+        # "+ 0" keeps SQLite from walking the whole ledger by its start index and looking up each
+        # log's rating: it reads the (far fewer) ratings and fetches each one's log by primary key.
+        .join(UsageLog, UsageLog.id == Rating.usage_log_id + 0)
+        .where(UsageLog.voided == false(), UsageLog.start >= literal(w_from, UTCDateTime()),
+               UsageLog.start < literal(w_to, UTCDateTime()))
+        .group_by(UsageLog.instrument_id)
+        .cte("ratings_in_window")
     )
 
 
@@ -146,6 +184,7 @@ def report_query(window_start: datetime, window_end: datetime, group_by: str, un
                  min_price=None):
     """The one grouped query: a row of sums per group key."""
     usage = _usage_cte(window_start, window_end, effective_purposes())
+    ratings = _ratings_cte(window_start, window_end)
     bookings = _bookings_cte(window_start, window_end)
     defaults = rated_hours_defaults()
     leaf, parent, top = aliased(Category), aliased(Category), aliased(Category)
@@ -164,6 +203,8 @@ def report_query(window_start: datetime, window_end: datetime, group_by: str, un
         total(usage.c.effective_logs).label("effective_logs"),
         total(usage.c.internal_hours).label("internal_hours"),
         total(usage.c.external_hours).label("external_hours"),
+        total(usage.c.manual_hours).label("manual_hours"),
+        func.count(case((usage.c.external_hours > 0, 1))).label("instruments_with_external"),
         total(annual_rated).label("annual_rated_hours"),
         total(usage.c.income_internal).label("income_internal"),
         total(usage.c.income_external).label("income_external"),
@@ -171,8 +212,8 @@ def report_query(window_start: datetime, window_end: datetime, group_by: str, un
         total(usage.c.samples).label("samples"),
         total(bookings.c.bookings).label("bookings"),
         total(bookings.c.no_shows).label("no_shows"),
-        total(usage.c.rating_sum).label("rating_sum"),
-        total(usage.c.rating_count).label("rating_count"),
+        total(ratings.c.rating_sum).label("rating_sum"),
+        total(ratings.c.rating_count).label("rating_count"),
     ]
     if group_by == "instrument":
         columns += [func.min(Instrument.purchase_date).label("purchase_date"),
@@ -182,13 +223,14 @@ def report_query(window_start: datetime, window_end: datetime, group_by: str, un
         select(*columns)
         .select_from(Instrument)
         .outerjoin(usage, usage.c.instrument_id == Instrument.id)
+        .outerjoin(ratings, ratings.c.instrument_id == Instrument.id)
         .outerjoin(bookings, bookings.c.instrument_id == Instrument.id)
         .outerjoin(leaf, leaf.code == Instrument.category_code)
         .outerjoin(parent, parent.code == leaf.parent_code)
         .outerjoin(top, top.code == parent.parent_code)
         .where(Instrument.price_cny >= (scope_min_price() if min_price is None else min_price))
         .where(or_(Instrument.status != "retired", usage.c.instrument_id.isnot(None),
-                   bookings.c.instrument_id.isnot(None)))
+                   ratings.c.instrument_id.isnot(None), bookings.c.instrument_id.isnot(None)))
         .group_by(key)
         .order_by(key)
     )
@@ -227,6 +269,11 @@ def _metrics(sums: dict, window_factor: float) -> dict:
         "no_shows": int(sums["no_shows"]),
         "rating_avg": None if not rating_count else round(float(sums["rating_sum"]) / rating_count, 2),
         "rating_count": rating_count,
+        "weighted_sharing_rate": _ratio(internal + EXTERNAL_WEIGHT * external, effective),
+        "instruments_with_external": int(sums["instruments_with_external"]),
+        "count_sharing_rate": _ratio(int(sums["instruments_with_external"]), int(sums["instrument_count"])),
+        "manual_hours": round(float(sums["manual_hours"]), 2),
+        "manual_share": _ratio(float(sums["manual_hours"]), effective),
     }
 
 
@@ -264,29 +311,50 @@ def instrument_flags(row: dict, sums: dict, window_last_day: date) -> list[str]:
     return flags
 
 
-SUM_FIELDS = ("instrument_count", "effective_logs", "internal_hours", "external_hours", "annual_rated_hours",
-              "income_internal", "income_external", "price_sum", "samples", "bookings", "no_shows", "rating_sum",
-              "rating_count")
+SUM_FIELDS = ("instrument_count", "effective_logs", "internal_hours", "external_hours", "manual_hours",
+              "instruments_with_external", "annual_rated_hours", "income_internal", "income_external", "price_sum",
+              "samples", "bookings", "no_shows", "rating_sum", "rating_count")
+COUNT_SUMS = ("instrument_count", "instruments_with_external", "bookings", "no_shows")
+
+
+class ReportStream:
+    """The report's rows one by one (a result cursor, never the whole ledger), then its totals.
+
+    Iterate over it for the rows; ``totals`` is complete once the iteration has ended. The rows
+    come from one grouped query, so memory depends on the number of groups, not of usage logs.
+    """
+
+    def __init__(self, window_start: datetime, window_end: datetime, group_by: str = "instrument", unit_id=None,
+                 category=None, min_price=None):
+        if group_by not in GROUP_BYS:
+            raise ValueError(f"group_by must be one of {GROUP_BYS}")
+        self.group_by = group_by
+        self._window_factor = (window_end - window_start).total_seconds() / YEAR_SECONDS
+        self._window_last_day = (window_end.astimezone(platform_tz()) - timedelta(microseconds=1)).date()
+        self._query = report_query(window_start, window_end, group_by, unit_id, category, min_price)
+        self._grand = {name: 0 for name in SUM_FIELDS}
+        self.totals: dict | None = None
+
+    def __iter__(self):
+        result = db.session.execute(self._query.execution_options(yield_per=2000))
+        for record in result.mappings():
+            sums = dict(record)
+            row = {"key": sums["key"], **_metrics(sums, self._window_factor)}
+            row["flags"] = (instrument_flags(row, sums, self._window_last_day)
+                            if self.group_by == "instrument" else [])
+            for name in SUM_FIELDS:
+                self._grand[name] += int(sums[name]) if name in COUNT_SUMS else float(sums[name])
+            yield {name: row[name] for name in ROW_FIELDS + EXTRA_FIELDS}
+        totals = _metrics(self._grand, self._window_factor)
+        self.totals = {name: totals[name] for name in TOTAL_FIELDS}
 
 
 def sharing_report(window_start: datetime, window_end: datetime, group_by: str = "instrument", unit_id=None,
                    category=None, min_price=None) -> dict:
     """``{"rows": [...], "totals": {...}}`` for the window ``[window_start, window_end)`` (aware datetimes)."""
-    if group_by not in GROUP_BYS:
-        raise ValueError(f"group_by must be one of {GROUP_BYS}")
-    window_factor = (window_end - window_start).total_seconds() / YEAR_SECONDS
-    window_last_day = (window_end.astimezone(platform_tz()) - timedelta(microseconds=1)).date()
-    result = db.session.execute(report_query(window_start, window_end, group_by, unit_id, category, min_price))
-    rows, grand = [], {name: 0 for name in SUM_FIELDS}
-    for record in result.mappings():
-        sums = dict(record)
-        row = {"key": sums["key"], **_metrics(sums, window_factor)}
-        row["flags"] = instrument_flags(row, sums, window_last_day) if group_by == "instrument" else []
-        rows.append({name: row[name] for name in ROW_FIELDS})
-        for name in SUM_FIELDS:
-            grand[name] += sums[name] if name in ("instrument_count", "bookings", "no_shows") else float(sums[name])
-    totals = _metrics(grand, window_factor)
-    return {"rows": rows, "totals": {name: totals[name] for name in TOTAL_FIELDS}}
+    stream = ReportStream(window_start, window_end, group_by, unit_id, category, min_price)
+    rows = list(stream)
+    return {"rows": rows, "totals": stream.totals}
 
 
 def report_settings() -> dict:

@@ -91,6 +91,7 @@ def _import_models() -> None:
     import bookings.ledger_models  # noqa: F401
     import bookings.models  # noqa: F401
     import instruments.models  # noqa: F401
+    import reports.rubric_models  # noqa: F401
     import sharing.accounts.models  # noqa: F401
     import sharing.audit  # noqa: F401
     import sharing.notifications.models  # noqa: F401
@@ -106,6 +107,7 @@ def _register_api(app: Flask) -> None:
     from instruments.api import blp as instruments_api
     from instruments.transfer_api import blp as instrument_transfer_api
     from reports.api import blp as reports_api
+    from reports.evaluation_api import blp as evaluations_api
     from sharing.accounts.api import blp as accounts_api
     from sharing.auth import PUBLIC_ENDPOINTS
     from sharing.extensions import api, csrf
@@ -115,7 +117,8 @@ def _register_api(app: Flask) -> None:
 
     api.init_app(app)
     for blueprint in (accounts_api, units_api, instruments_api, instrument_transfer_api, bookings_api,
-                      booking_lifecycle_api, calendar_api, notifications_api, usage_api, reports_api):
+                      booking_lifecycle_api, calendar_api, notifications_api, usage_api, reports_api,
+                      evaluations_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, or checks CSRF itself
         api.register_blueprint(blueprint)
     app.register_blueprint(health_bp)
@@ -128,11 +131,18 @@ def _register_pages(app: Flask) -> None:
     from bookings.manage_views import bp as booking_admin_pages
     from bookings.views import bp as booking_pages
     from instruments.views import bp as instrument_pages
+    from reports.evaluation_views import bp as evaluation_pages
+    from reports.views import bp as report_pages
     from sharing.accounts.views import bp as accounts_pages
     from sharing.home import bp as home_pages
     from sharing.notifications.views import bp as notification_pages
     from sharing.units.views import bp as units_pages
 
     for blueprint in (home_pages, accounts_pages, units_pages, instrument_pages, booking_pages, booking_admin_pages,
-                      notification_pages):
+                      notification_pages, report_pages, evaluation_pages):
         app.register_blueprint(blueprint)
+    from bookings.my_usage_views import bp as my_usage_pages  # the usage ledger: managers' and researchers' pages
+    from bookings.usage_views import bp as usage_admin_pages
+
+    app.register_blueprint(usage_admin_pages)
+    app.register_blueprint(my_usage_pages)

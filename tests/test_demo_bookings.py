@@ -91,26 +91,33 @@ def test_demo_bookings_keep_the_rules(app, ctx, clock):
     assert any(r["buffer_minutes"] > 0 for r in rules) and any(not r["open_hours"] for r in rules)
     assert any(any(h["end"] > "18:00" for h in r["open_hours"]) for r in rules)
 
-    # Completed bookings have their usage log, made as check-out makes it.
-    logs = db.session.scalars(select(UsageLog).where(UsageLog.source == "checkin")).all()
+    # Completed bookings have their usage log, recorded as in real life: self-operated use by check-in and
+    # check-out or by the instrument's terminal, sample submissions by the manager (source "manual").
+    logs = db.session.scalars(select(UsageLog).where(UsageLog.comment.is_(None))).all()  # not the corrections
     by_booking = {log.booking_id: log for log in logs}
     completed = [b for b in bookings if b.status == "completed"]
     assert len(logs) == len(by_booking) == len(completed) and set(by_booking) == {b.id for b in completed}
     for b in completed:
         log = by_booking[b.id]
-        assert (log.start, log.end) == (b.checked_in_at, b.checked_out_at) and b.start <= log.start < log.end <= b.end
-        assert log.user_id == b.user_id
+        if b.mode == "sample":
+            assert log.source in ("manual", "terminal") and b.checked_in_at is None and log.created_by != b.user_id
+        else:
+            assert log.source in ("checkin", "terminal") and (log.start, log.end) == (b.checked_in_at, b.checked_out_at)
+        assert b.start <= log.start < log.end <= b.end and log.user_id == b.user_id
         assert log.service_way == ("entrust" if b.mode == "sample" else "occupy")
         instrument = instruments[b.instrument_id]
         assert log.is_external == (users[b.user_id].unit_id != instrument.unit_id)
         assert log.fee == default_fee(instrument, log.is_external, log.hours, log.service_way, log.sample_count)
+    sources = Counter(log.source for log in logs)
+    assert set(sources) == {"checkin", "terminal", "manual"} and min(sources.values()) > len(logs) / 10
     assert NOW - timedelta(days=366) < min(log.start for log in logs) < NOW - timedelta(days=300)
     assert 0.1 < sum(log.is_external for log in logs) / len(logs) < 0.5
     assert sum(log.fee for log in logs) > 0
     # A few check-outs were corrected: voided with a reason, replaced by a manual record.
     voided = [log for log in logs if log.voided]
-    manual = db.session.scalars(select(UsageLog).where(UsageLog.source == "manual")).all()
+    manual = db.session.scalars(select(UsageLog).where(UsageLog.comment.is_not(None))).all()
     assert 0 < len(voided) == len(manual) and {m.booking_id for m in manual} == {v.booking_id for v in voided}
+    assert {m.source for m in manual} == {"manual"}
     assert all(v.void_reason for v in voided) and all(not m.voided for m in manual)
     assert db.session.scalar(select(func.count()).select_from(Rating)) > len(logs) / 2
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bookings.ledger_models import Rating
 from bookings.models import Booking, UsageLog
 from instruments.models import Category, Instrument
-from reports.metrics import ROW_FIELDS, TOTAL_FIELDS, sharing_report, working_days_after
+from reports.metrics import EXTRA_FIELDS, RATIO_FIELDS, ROW_FIELDS, TOTAL_FIELDS, sharing_report, working_days_after
 from sharing.extensions import db
 from sharing.timeutil import platform_midnight
 from tests.helpers import ApiClient, make_unit, make_user
@@ -37,10 +37,10 @@ def add_instrument(unit, inner, category, price, **extra):
 
 
 def add_log(instrument, user, start, end, purpose="research", external=False, fee=0, samples=None, voided=False,
-            way="occupy", score=None):
+            way="occupy", score=None, source="checkin"):
     log = UsageLog(instrument_id=instrument.id, user_id=user.id, start=start, end=end, purpose=purpose,
                    service_way=way, sample_count=samples, is_external=external, fee=Decimal(str(fee)),
-                   source="manual", voided=voided)
+                   source=source, voided=voided)
     db.session.add(log)
     db.session.flush()
     if score is not None:
@@ -75,13 +75,14 @@ def world(ctx):
     # I1: crosses the window start (2 h inside, fee not counted), teaching external 4 h, maintenance 8 h
     # (not effective), training 3 h, a voided 10 h log, social service crossing the end (2 h inside).
     add_log(i1, alice, at(2024, 12, 31, 22), at(2025, 1, 1, 2), fee=400)
-    add_log(i1, bob, at(2025, 3, 10, 9), at(2025, 3, 10, 13), "teaching", True, fee=1200, score=5)
+    add_log(i1, bob, at(2025, 3, 10, 9), at(2025, 3, 10, 13), "teaching", True, fee=1200, score=5, source="manual")
     add_log(i1, alice, at(2025, 4, 1, 9), at(2025, 4, 1, 17), "maintenance")
     add_log(i1, alice, at(2025, 5, 1, 9), at(2025, 5, 1, 12), "training", fee=300, score=3)
     add_log(i1, bob, at(2025, 6, 1, 9), at(2025, 6, 1, 19), external=True, fee=5000, voided=True, score=1)
     add_log(i1, bob, at(2025, 12, 31, 22), at(2026, 1, 1, 3), "social_service", True, fee=1000)
     # I2: sample-only services (entrust): 12 samples × 150 external, 5 samples × 50 internal.
-    add_log(i2, bob, at(2025, 7, 1, 9), at(2025, 7, 1, 10), external=True, fee=1800, samples=12, way="entrust")
+    add_log(i2, bob, at(2025, 7, 1, 9), at(2025, 7, 1, 10), external=True, fee=1800, samples=12, way="entrust",
+            source="terminal")
     add_log(i2, alice, at(2025, 7, 2, 9), at(2025, 7, 2, 9, 30), fee=250, samples=5, way="entrust", score=4)
     add_log(i3, alice, at(2025, 8, 1, 9), at(2025, 8, 1, 17), "maintenance")
     add_log(i5, alice, at(2025, 9, 1, 9), at(2025, 9, 1, 11), fee=100)
@@ -103,7 +104,7 @@ def test_golden_instrument_rows(world):
     i = world["i"]
     report = sharing_report(*YEAR, "instrument")
     rows = rows_by_key(report)
-    assert list(report["rows"][0]) == list(ROW_FIELDS)
+    assert list(report["rows"][0]) == list(ROW_FIELDS + EXTRA_FIELDS)
     assert set(rows) == {i[1].id, i[2].id, i[3].id, i[4].id, i[6].id}  # I5 (400,000) is out of scope
     # I1: internal 2 (22:00→24:00 of the crossing log) + 3 (training) = 5; external 4 + 2 (22:00→24:00) = 6;
     # sharing 6/11; rated = override 2000 × 365/365; util 11/2000; income: internal 300 (the crossing log started
@@ -115,6 +116,10 @@ def test_golden_instrument_rows(world):
         "income_internal": 300.0, "income_external": 2200.0, "yield_rate": 0.0036, "samples": 0, "bookings": 2,
         "no_shows": 1, "rating_avg": 4.0, "rating_count": 2,
         "flags": ["LOW_USE", "UNDER_QUOTA", "NOT_COMMISSIONED"],  # commissioned 425 days after purchase
+        # weighted (5 + 1.5 × 6)/11 = 14/11; it served external users (count-based 1/1); the external
+        # teaching log was entered by hand: 4 of 11 hours
+        "weighted_sharing_rate": 1.2727, "instruments_with_external": 1, "count_sharing_rate": 1.0,
+        "manual_hours": 4.0, "manual_share": 0.3636,
     }
     # I2: 0.5 h internal + 1 h external; rated inherited from 010100 = 1000; util 1.5/1000;
     # yield (250 + 1.5 × 1800)/600,000 = 2950/600000 = 0.0049; samples 12 + 5.
@@ -125,6 +130,9 @@ def test_golden_instrument_rows(world):
         "external_hours": 1.0, "sharing_rate": 0.6667, "rated_hours": 1000.0, "utilization": 0.0015,
         "income_internal": 250.0, "income_external": 1800.0, "yield_rate": 0.0049, "samples": 17, "bookings": 0,
         "no_shows": 0, "rating_avg": 4.0, "rating_count": 1, "flags": ["LOW_USE", "UNDER_QUOTA"],
+        # weighted (0.5 + 1.5 × 1)/1.5; a terminal and a check-in log: nothing manual
+        "weighted_sharing_rate": 1.3333, "instruments_with_external": 1, "count_sharing_rate": 1.0,
+        "manual_hours": 0.0, "manual_share": 0.0,
     }
     # I3: maintenance only → IDLE; special, no category quota anywhere on its path → 800.
     assert rows[i[3].id] == {
@@ -133,6 +141,8 @@ def test_golden_instrument_rows(world):
         "income_internal": 0.0, "income_external": 0.0, "yield_rate": 0.0, "samples": 0, "bookings": 1,
         "no_shows": 1, "rating_avg": None, "rating_count": 0,
         "flags": ["IDLE", "LOW_USE", "UNDER_QUOTA", "NO_EXTERNAL"],
+        "weighted_sharing_rate": None, "instruments_with_external": 0, "count_sharing_rate": 0.0,
+        "manual_hours": 0.0, "manual_share": None,
     }
     # I4: no logs at all; price exactly at the threshold; quota from the top category 020000 (1200).
     # Registered 2023-02-20: 18 working days in January + 14 in February = 32 > 30.
@@ -143,12 +153,14 @@ def test_golden_instrument_rows(world):
     assert rows[i[6].id]["sharing_rate"] == 1.0 and rows[i[6].id]["yield_rate"] == 0.0015
     # Totals: internal 5 + 0.5 = 5.5; external 6 + 1 + 6 = 13; effective 18.5; sharing 13/18.5 = 0.7027;
     # rated 2000 + 1000 + 800 + 1200 + 600 = 5600; util 18.5/5600 = 0.0033; income 550 / 7000;
-    # yield (550 + 10500)/7,100,000 = 0.0016; ratings (5 + 3 + 4)/3.
+    # yield (550 + 10500)/7,100,000 = 0.0016; ratings (5 + 3 + 4)/3; weighted (5.5 + 19.5)/18.5 = 1.3514;
+    # I1, I2 and I6 served external users: 3 of 5 instruments; manual 4 of 18.5 hours.
     assert report["totals"] == {
         "instrument_count": 5, "effective_hours": 18.5, "internal_hours": 5.5, "external_hours": 13.0,
         "sharing_rate": 0.7027, "rated_hours": 5600.0, "utilization": 0.0033, "income_internal": 550.0,
         "income_external": 7000.0, "yield_rate": 0.0016, "samples": 17, "bookings": 3, "no_shows": 2,
-        "rating_avg": 4.0, "rating_count": 3,
+        "rating_avg": 4.0, "rating_count": 3, "weighted_sharing_rate": 1.3514, "instruments_with_external": 3,
+        "count_sharing_rate": 0.6, "manual_hours": 4.0, "manual_share": 0.2162,
     }
     assert list(report["totals"]) == list(TOTAL_FIELDS)
 
@@ -227,6 +239,7 @@ log_strategy = st.tuples(
     st.booleans(),  # voided (drawn with the next value to make it rarer)
     st.booleans(),
     st.one_of(st.none(), st.integers(1, 5)),  # rating
+    st.sampled_from(["manual", "checkin", "terminal"]),  # source
 )
 instrument_strategy = st.tuples(st.sampled_from([0, 400_000, 500_000, 900_000]), st.sampled_from(["general", "special"]),
                                 st.one_of(st.none(), st.integers(100, 3000)))
@@ -250,6 +263,7 @@ def reference(instruments, logs, min_price):
         inc_e = sum(float(x.fee) for x in started if x.is_external)
         scores = [x.score for x in own if W_FROM <= x.start < W_TO and x.score is not None]
         effective = internal + external
+        manual = sum(clip[x.id] for x in eff if x.source == "manual")
         rows[inst.id] = {
             "effective_hours": effective, "internal_hours": internal, "external_hours": external,
             "sharing_rate": external / effective if effective else None, "rated_hours": rated,
@@ -257,6 +271,9 @@ def reference(instruments, logs, min_price):
             "yield_rate": (inc_i + 1.5 * inc_e) / float(inst.price_cny) if inst.price_cny else None,
             "samples": sum(x.sample_count or 0 for x in started), "rating_count": len(scores),
             "rating_avg": sum(scores) / len(scores) if scores else None, "idle": not eff,
+            "weighted_sharing_rate": (internal + 1.5 * external) / effective if effective else None,
+            "count_sharing_rate": 1.0 if external > 0 else 0.0, "manual_hours": manual,
+            "manual_share": manual / effective if effective else None,
         }
     return rows
 
@@ -271,11 +288,11 @@ def test_report_matches_a_python_reference(ctx, specs, logs, min_price):
         instruments = [add_instrument(unit, f"P{n}", "040101", price, instrument_type=kind, rated_hours=rated)
                        for n, (price, kind, rated) in enumerate(specs)]
         made = []
-        for index, start, minutes, purpose, ext, fen, samples, v1, v2, score in logs:
+        for index, start, minutes, purpose, ext, fen, samples, v1, v2, score, source in logs:
             inst = instruments[index % len(instruments)]
             begin = W_FROM + timedelta(minutes=start)
             log = add_log(inst, user, begin, begin + timedelta(minutes=minutes), purpose, ext, Decimal(fen) / 100,
-                          samples, voided=v1 and v2, score=score)
+                          samples, voided=v1 and v2, score=score, source=source)
             log.score = score
             made.append(log)
         expected = reference(instruments, made, min_price)
@@ -290,8 +307,7 @@ def test_report_matches_a_python_reference(ctx, specs, logs, min_price):
                 elif value is None:
                     assert got[field] is None, field
                 else:
-                    assert got[field] == pytest.approx(value, abs=0.0051 if field not in (
-                        "sharing_rate", "utilization", "yield_rate") else 0.00006), field
+                    assert got[field] == pytest.approx(value, abs=0.0051 if field not in RATIO_FIELDS else 0.00006), field
     finally:
         db.session.rollback()
         for model in (Rating, UsageLog, Instrument):
@@ -364,8 +380,15 @@ def test_csv_and_xlsx_carry_the_json_numbers(client, world):
     zh = list(csv.reader(io.StringIO(api.get(URL + "&format=csv&header=zh", evaluator).get_data().decode("utf-8-sig"))))
     assert zh[0][:3] == ["仪器编号", "仪器台套数", "有效工作机时"] and zh[-1][0] == "合计"   # totals for people
     assert len(zh) == len(body["rows"]) + 2
-    for field, text in zip(ROW_FIELDS[1:-1], zh[-1][1:-1]):
-        assert _number(text) == body["totals"][field], field
+    people_fields = ROW_FIELDS + EXTRA_FIELDS  # people's forms add the extension columns after the contract's
+    assert zh[0][len(ROW_FIELDS):] == ["加权共享率", "对外服务仪器数", "对外共享仪器比例", "手工录入机时", "手工录入机时占比"]
+    for field, text in zip(people_fields, zh[-1]):
+        if field not in ("key", "flags"):
+            assert _number(text) == body["totals"][field], field
+    for line, row in zip(zh[1:-1], body["rows"]):
+        assert [_number(text) for text in line[len(ROW_FIELDS):]] == [row[f] for f in EXTRA_FIELDS]
+    en = list(csv.reader(io.StringIO(api.get(URL + "&format=csv&header=en", evaluator).get_data().decode("utf-8-sig"))))
+    assert en[0] == list(people_fields) and en[-1][0] == "total"
 
     xlsx = api.get(URL + "&format=xlsx", evaluator)
     assert xlsx.status_code == 200
@@ -378,5 +401,7 @@ def test_csv_and_xlsx_carry_the_json_numbers(client, world):
     assert len(values) == len(body["rows"]) + 1
     people = list(load_workbook(io.BytesIO(api.get(URL + "&format=xlsx&header=zh", evaluator).get_data()))
                   .active.iter_rows(values_only=True))
-    assert people[-1][0] == "合计" and list(people[-1][1:-1]) == [body["totals"][f] for f in ROW_FIELDS[1:-1]]
+    assert people[-1][0] == "合计"
+    assert [v for f, v in zip(people_fields, people[-1]) if f not in ("key", "flags")] == [
+        body["totals"][f] for f in people_fields if f not in ("key", "flags")]
     assert sheet.cell(row=2, column=ROW_FIELDS.index("sharing_rate") + 1).number_format == "0.0000"
