@@ -49,3 +49,19 @@ TABLE_COLUMNS = ("instrument_count", "effective_hours", "external_hours", "shari
                  "no_shows", "rating_avg", "manual_share")
 RATIO_COLUMNS = ("sharing_rate", "weighted_sharing_rate", "count_sharing_rate", "utilization", "yield_rate",
                  "manual_share")
+# The dashboard's distribution of instruments by utilization (effective ÷ rated hours of the period).
+UTILIZATION_BANDS = ("0", "0–25%", "25–50%", "50–100%", "≥100%")
+LOW_USE_FLAGS = ("IDLE", "LOW_USE")
+
+
+def utilization_band(row: dict) -> str | None:
+    """The band of an instrument row: "0" without effective hours; None when it has no rated hours."""
+    if not row["effective_hours"]:
+        return "0"
+    utilization = row["utilization"]
+    if utilization is None:
+        return None
+    for limit, band in ((0.25, "0–25%"), (0.5, "25–50%"), (1.0, "50–100%")):
+        if utilization < limit:
+            return band
+    return "≥100%"

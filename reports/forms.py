@@ -11,6 +11,7 @@ from instruments.forms import choices
 WINDOW_LABELS = {"calendar": _l("Calendar year"), "academic": _l("Academic year (1 Sep – 31 Aug)"),
                  "custom": _l("Custom dates")}
 GROUP_LABELS = {"unit": _l("By unit"), "instrument": _l("By instrument"), "category": _l("By category")}
+ONLY_LABELS = {"": _l("All instruments"), "low_use": _l("Idle or low use only")}
 
 
 class SharingFilterForm(FlaskForm):
@@ -28,3 +29,4 @@ class SharingFilterForm(FlaskForm):
     category = SelectField(_l("Category"), validate_choice=False)
     min_price_wan = DecimalField(_l("In scope from (10,000 yuan)"), places=None,
                                  validators=[Optional(), NumberRange(min=0)], render_kw={"inputmode": "decimal"})
+    only = SelectField(_l("Show"), choices=choices(ONLY_LABELS), default="", validate_choice=False)  # instrument rows

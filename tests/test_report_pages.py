@@ -54,7 +54,8 @@ def test_drill_down_from_unit_to_instruments_with_flags(client, world, evaluator
     assert keys == {i[1].id, i[2].id, i[3].id, i[4].id}  # I5 is out of scope, I6 belongs to 乙
     idle = re.search(rf'<tr data-key="{i[3].id}">(.*?)</tr>', inner, re.S).group(1)
     assert re.findall(r'data-flag="(\w+)"', idle) == ["IDLE", "LOW_USE", "UNDER_QUOTA", "NO_EXTERNAL"]
-    assert f'href="/instruments/{i[1].id}"' in inner
+    # an instrument row drills down to its usage records in the same window
+    assert f'href="/reports/instruments/{i[1].id}/records?window=calendar&amp;year=2025"' in inner
 
 
 def test_sorting_and_academic_year(client, world, evaluator):  # noqa: F811
