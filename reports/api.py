@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, stream_with_context
+from flask_babel import format_datetime
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -10,8 +11,9 @@ from reports.access import scoped_unit
 from reports.metrics import GROUP_BYS, ReportStream, report_settings, scope_min_price, sharing_report
 from sharing.api_common import QuerySchema, Text
 from sharing.auth import actor
-from sharing.extensions import ErrorEnvelope
-from sharing.timeutil import platform_midnight
+from sharing.extensions import ErrorEnvelope, db
+from sharing.timeutil import platform_midnight, utcnow
+from sharing.units.models import Unit
 
 blp = Blueprint("reports_api", __name__, url_prefix="/api/v1", description="Reports")
 
@@ -107,5 +109,9 @@ def sharing(args):
         return jsonify({"from": args["from_"].isoformat(), "to": args["to"].isoformat(),
                         "group_by": args["group_by"], "scope_min_price": _number(min_price), **report,
                         "settings": report_settings()})
-    return Response(exports.to_xlsx(report, args["group_by"], args["header"]), mimetype=XLSX_TYPE,
+    unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+    about = exports.about_lines(args["from_"], args["to"], args["group_by"], min_price, unit.name if unit else None,
+                                args["category"], report_settings(),
+                                format_datetime(utcnow(), "yyyy-MM-dd HH:mm"))
+    return Response(exports.to_xlsx(report, args["group_by"], args["header"], about), mimetype=XLSX_TYPE,
                     headers=disposition)

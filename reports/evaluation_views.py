@@ -231,3 +231,5 @@ def rubric_adjust(scheme_id: str):
     status = 422 if request.method == "POST" else 200
     return render_template("evaluations/adjust.html", form=form, version=version, name=rubrics.scheme_name,
                            text=rubrics.text), status
+
+from reports import evaluation_print  # noqa: E402,F401  (registers the print page on ``bp``)

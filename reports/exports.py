@@ -93,13 +93,20 @@ def to_csv(report, group_by: str, header: str | None) -> bytes:
     return b"".join(csv_chunks(report, group_by, header))
 
 
-NUMBER_FORMATS = {**{f: "0.00" for f in HOUR_FIELDS + MONEY_FIELDS}, **{f: "0.0000" for f in RATIO_FIELDS},
+NUMBER_FORMATS = {**{f: "#,##0.00" for f in HOUR_FIELDS + MONEY_FIELDS}, **{f: "0.00%" for f in RATIO_FIELDS},
                   "rating_avg": "0.00"}
 
 
-def to_xlsx(report: dict, group_by: str, header: str | None) -> bytes:
+def _display_width(text) -> int:
+    """Columns a text takes in a spreadsheet: Chinese characters are about two wide."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+
+def to_xlsx(report: dict, group_by: str, header: str | None, about: list[tuple[str, str]] = ()) -> bytes:
+    """The report's sheet (values exactly as in JSON; ratios shown as percentages) and a second
+    sheet stating what the figures are: ``about`` lines such as the window, scope and settings."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet = book.active
@@ -108,14 +115,57 @@ def to_xlsx(report: dict, group_by: str, header: str | None) -> bytes:
         sheet.append(line)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if header is not None:
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)  # the totals
+    sheet.freeze_panes = "B2"
     for index, field in enumerate(columns(header), start=1):
         number_format = NUMBER_FORMATS.get(field)
         column = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[column].width = max(10, len(str(sheet.cell(row=1, column=index).value)) + 2)
+        widest = max((_display_width(c.value) for (c,) in sheet.iter_rows(min_col=index, max_col=index)
+                      if c.value is not None), default=8)
+        sheet.column_dimensions[column].width = min(max(10, widest + 2), 40)
         if number_format:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = number_format
+    if about:
+        notes = book.create_sheet(_("About these figures")[:31])
+        for label, value in about:
+            notes.append([label, value])
+        for (cell,) in notes.iter_rows(min_col=1, max_col=1):
+            cell.font = Font(bold=True)
+        notes.column_dimensions["A"].width = 24
+        notes.column_dimensions["B"].width = 100
+        for (cell,) in notes.iter_rows(min_col=2, max_col=2):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def about_lines(window_from, window_to, group_by: str, min_price, unit_name: str | None, category: str | None,
+                settings: dict, generated_at: str) -> list[tuple[str, str]]:
+    """What a reader of the workbook needs to reproduce its figures: window, scope and settings."""
+    from reports.display import COLUMN_HELP, COLUMN_LABELS, FLAG_LABELS
+
+    rows = {"instrument": _("By instrument"), "unit": _("By unit"), "category": _("By category")}[group_by]
+    lines = [
+        (_("Report"), _("Sharing report")),
+        (_("Period"), _("From %(start)s to %(end)s (end not included)", start=window_from.isoformat(),
+                        end=window_to.isoformat())),
+        (_("Rows"), rows),
+        (_("Scope"), _("Instruments with an original value of at least %(price)s yuan", price=f"{min_price:,.0f}")),
+        (_("Unit"), unit_name or _("All units")),
+        (_("Category"), category or _("All categories")),
+        (_("Effective purposes"), ", ".join(settings["effective_purposes"])),
+        (_("Rated hours"), _("The instrument's own, else its category's (inherited up the tree), else "
+                             "%(general)s h for general and %(special)s h for special instruments; pro-rated to "
+                             "the period.", general=settings["rated_hours_defaults"]["general"],
+                             special=settings["rated_hours_defaults"]["special"])),
+    ]
+    lines += [(str(COLUMN_LABELS[field]), str(text)) for field, text in COLUMN_HELP.items()]
+    lines += [(f"{FLAG_LABELS[code]} ({code})", text) for code, text in settings["flag_rules"].items()]
+    lines.append((_("Generated"), generated_at))
+    return lines
+

@@ -18,7 +18,10 @@ def _configure_database(app: Flask) -> None:
     if uri.startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
     else:
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        # JIT compilation costs more than it saves on this app's queries (a tenth of a second on the
+        # sharing report over a million logs, nothing on short ones): BENCHMARKS.md.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                              {"pool_pre_ping": True, "connect_args": {"options": "-c jit=off"}})
 
     with app.app_context():
         engine = db.engine
@@ -108,6 +111,7 @@ def _register_api(app: Flask) -> None:
     from instruments.transfer_api import blp as instrument_transfer_api
     from reports.api import blp as reports_api
     from reports.evaluation_api import blp as evaluations_api
+    from reports.service_records_api import blp as service_records_api
     from sharing.accounts.api import blp as accounts_api
     from sharing.auth import PUBLIC_ENDPOINTS
     from sharing.extensions import api, csrf
@@ -118,7 +122,7 @@ def _register_api(app: Flask) -> None:
     api.init_app(app)
     for blueprint in (accounts_api, units_api, instruments_api, instrument_transfer_api, bookings_api,
                       booking_lifecycle_api, calendar_api, notifications_api, usage_api, reports_api,
-                      evaluations_api):
+                      service_records_api, evaluations_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, or checks CSRF itself
         api.register_blueprint(blueprint)
     app.register_blueprint(health_bp)

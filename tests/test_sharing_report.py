@@ -394,7 +394,7 @@ def test_csv_and_xlsx_carry_the_json_numbers(client, world):
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0]) == list(ROW_FIELDS) and sheet.freeze_panes == "A2"
+    assert list(values[0]) == list(ROW_FIELDS) and sheet.freeze_panes == "B2"  # header row and key column
     for line, row in zip(values[1:], body["rows"]):
         assert list(line[:-1]) == [row[f] for f in ROW_FIELDS[:-1]]
         assert (line[-1] or "") == ";".join(row["flags"])
@@ -404,4 +404,7 @@ def test_csv_and_xlsx_carry_the_json_numbers(client, world):
     assert people[-1][0] == "合计"
     assert [v for f, v in zip(people_fields, people[-1]) if f not in ("key", "flags")] == [
         body["totals"][f] for f in people_fields if f not in ("key", "flags")]
-    assert sheet.cell(row=2, column=ROW_FIELDS.index("sharing_rate") + 1).number_format == "0.0000"
+    assert sheet.cell(row=2, column=ROW_FIELDS.index("sharing_rate") + 1).number_format == "0.00%"
+    about = load_workbook(io.BytesIO(xlsx.get_data())).worksheets[1]
+    notes = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
+    assert notes["统计期"] == "2025-01-01 至 2026-01-01（不含结束日）" and "500,000" in notes["统计范围"]
