@@ -66,28 +66,6 @@ FLAG_RULES = {
 }
 
 
-class hours_between(FunctionElement):
-    """``(end - start)`` in hours as a float, for two UTC timestamp expressions."""
-
-    type = Float()
-    name = "hours_between"
-    inherit_cache = True
-
-
-@compiles(hours_between)
-def _hours_between_default(element, compiler, **kw):
-    end, start = (compiler.process(c, **kw) for c in element.clauses)
-    # date_part (float8) rather than EXTRACT (numeric): faster in aggregates (performance-notes.md).
-    return f"(date_part('epoch', {end}) - date_part('epoch', {start})) / 3600.0"
-
-
-@compiles(hours_between, "sqlite")
-def _hours_between_sqlite(element, compiler, **kw):
-    # SQLite keeps these columns as naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff', which julianday reads.
-    end, start = (compiler.process(c, **kw) for c in element.clauses)
-    return f"((julianday({end}) - julianday({start})) * 24.0)"
-
-
 class clipped_hours(FunctionElement):
     """Hours of ``[start, end)`` inside ``[window_from, window_to)``, for rows known to overlap it.
 
@@ -124,7 +102,7 @@ def scope_min_price() -> int:
     return current_app.config.get("SCOPE_MIN_PRICE_CNY", DEFAULT_SCOPE_MIN_PRICE)
 
 
-def _usage_cte(w_from, w_to, purposes):
+def _usage_cte_grouped(w_from, w_to, purposes):
     """Effective hours, fees and samples per instrument.
 
     The ledger is scanned once, grouped by (instrument, internal/external, source) so that each
@@ -189,6 +167,57 @@ def _ratings_cte(w_from, w_to):
     )
 
 
+def _ledger_cte_one_scan(w_from, w_to, purposes):
+    """PostgreSQL: effective hours, fees, samples and ratings per instrument in one scan of the
+    ledger joined to its ratings; ``FILTER`` evaluates a log's hours only for the sums it belongs to.
+    """
+    at_from = literal(w_from, UTCDateTime())
+    at_to = literal(w_to, UTCDateTime())
+    hours = clipped_hours(UsageLog.start, UsageLog.end, at_from, at_to)
+    effective = UsageLog.purpose.in_(purposes)
+    external = UsageLog.is_external == True  # noqa: E712
+    internal = UsageLog.is_external == False  # noqa: E712
+    started = UsageLog.start >= at_from
+
+    def total(value, *conditions):
+        return func.sum(value).filter(and_(*conditions))
+
+    return (
+        select(
+            UsageLog.instrument_id.label("instrument_id"),
+            func.count().filter(effective).label("effective_logs"),
+            total(hours, effective, internal).label("internal_hours"),
+            total(hours, effective, external).label("external_hours"),
+            total(hours, effective, UsageLog.source == "manual").label("manual_hours"),
+            total(UsageLog.fee, effective, started, internal).label("income_internal"),
+            total(UsageLog.fee, effective, started, external).label("income_external"),
+            total(func.coalesce(UsageLog.sample_count, 0), effective, started).label("samples"),
+            total(Rating.score, started).label("rating_sum"),
+            func.count(Rating.score).filter(started).label("rating_count"),
+        )
+        .select_from(UsageLog)
+        .outerjoin(Rating, Rating.usage_log_id == UsageLog.id)
+        .where(UsageLog.voided == false(), UsageLog.start < at_to, UsageLog.end > at_from)
+        .group_by(UsageLog.instrument_id)
+        .cte("usage_in_window")
+    )
+
+
+def ledger_ctes(w_from, w_to, purposes):
+    """``(usage, ratings)`` per instrument, each with an ``instrument_id`` column.
+
+    The same sums in the shape each database computes fastest (BENCHMARKS.md, "Sharing report"):
+    PostgreSQL hashes one scan with FILTERed sums (ratings joined in, so ``ratings is usage``);
+    SQLite reads the covering index ``ix_usage_logs_report`` in its order, grouping by
+    (instrument, internal/external, source) so a log's hours are computed once, and reads the
+    ratings separately. The tests run every figure on both databases.
+    """
+    if db.engine.dialect.name == "postgresql":
+        usage = _ledger_cte_one_scan(w_from, w_to, purposes)
+        return usage, usage
+    return _usage_cte_grouped(w_from, w_to, purposes), _ratings_cte(w_from, w_to)
+
+
 def _bookings_cte(w_from, w_to):
     return (
         select(
@@ -205,8 +234,7 @@ def _bookings_cte(w_from, w_to):
 def report_query(window_start: datetime, window_end: datetime, group_by: str, unit_id=None, category=None,
                  min_price=None):
     """The one grouped query: a row of sums per group key."""
-    usage = _usage_cte(window_start, window_end, effective_purposes())
-    ratings = _ratings_cte(window_start, window_end)
+    usage, ratings = ledger_ctes(window_start, window_end, effective_purposes())
     bookings = _bookings_cte(window_start, window_end)
     defaults = rated_hours_defaults()
     leaf, parent, top = aliased(Category), aliased(Category), aliased(Category)
@@ -241,26 +269,46 @@ def report_query(window_start: datetime, window_end: datetime, group_by: str, un
         columns += [func.min(Instrument.purchase_date).label("purchase_date"),
                     func.min(Instrument.commission_date).label("commission_date"),
                     func.min(Instrument.register_date).label("register_date")]
+    query = select(*columns).select_from(Instrument).outerjoin(usage, usage.c.instrument_id == Instrument.id)
+    if ratings is not usage:
+        query = query.outerjoin(ratings, ratings.c.instrument_id == Instrument.id)
     query = (
-        select(*columns)
-        .select_from(Instrument)
-        .outerjoin(usage, usage.c.instrument_id == Instrument.id)
-        .outerjoin(ratings, ratings.c.instrument_id == Instrument.id)
+        query
         .outerjoin(bookings, bookings.c.instrument_id == Instrument.id)
         .outerjoin(leaf, leaf.code == Instrument.category_code)
         .outerjoin(parent, parent.code == leaf.parent_code)
         .outerjoin(top, top.code == parent.parent_code)
         .where(Instrument.price_cny >= (scope_min_price() if min_price is None else min_price))
-        .where(or_(Instrument.status != "retired", usage.c.instrument_id.isnot(None),
-                   ratings.c.instrument_id.isnot(None), bookings.c.instrument_id.isnot(None)))
+        .where(or_(Instrument.status != "retired", func.coalesce(usage.c.effective_logs, 0) > 0,
+                   func.coalesce(ratings.c.rating_count, 0) > 0, bookings.c.instrument_id.isnot(None)))
         .group_by(key)
         .order_by(key)
     )
     if unit_id is not None:
         query = query.where(Instrument.unit_id == unit_id)
     if category:
-        query = query.where(or_(Instrument.category_code == category, leaf.parent_code == category,
-                                parent.parent_code == category))
+        query = query.where(in_category(category, leaf, parent))
+    return query
+
+
+def in_category(code: str, leaf, parent):
+    """The instrument's leaf is ``code`` or lies under it (two levels up), given the joined
+    ``leaf`` (the instrument's category) and ``parent`` (the leaf's parent) aliases."""
+    return or_(Instrument.category_code == code, leaf.parent_code == code, parent.parent_code == code)
+
+
+def scope_ids(unit_id=None, category=None, min_price=None):
+    """Ids of the instruments a report's scope takes (price threshold, unit, category subtree),
+    for queries that need the scope without the report's sums."""
+    leaf, parent = aliased(Category), aliased(Category)
+    query = (select(Instrument.id)
+             .outerjoin(leaf, leaf.code == Instrument.category_code)
+             .outerjoin(parent, parent.code == leaf.parent_code)
+             .where(Instrument.price_cny >= (scope_min_price() if min_price is None else min_price)))
+    if unit_id is not None:
+        query = query.where(Instrument.unit_id == unit_id)
+    if category:
+        query = query.where(in_category(category, leaf, parent))
     return query
 
 
@@ -354,22 +402,26 @@ class ReportStream:
         self._window_factor = (window_end - window_start).total_seconds() / YEAR_SECONDS
         self._window_last_day = (window_end.astimezone(platform_tz()) - timedelta(microseconds=1)).date()
         self._query = report_query(window_start, window_end, group_by, unit_id, category, min_price)
-        self._grand = {name: 0 for name in SUM_FIELDS}
         self.totals: dict | None = None
 
     def __iter__(self):
         # A plain (client-side) cursor: the rows are groups, at most one per instrument, and a
         # server-side cursor would make PostgreSQL plan for the first rows (BENCHMARKS.md).
         result = db.session.execute(self._query)
-        for record in result.mappings():
-            sums = dict(record)
+        names = list(result.keys())
+        columns = [names.index(name) for name in SUM_FIELDS]
+        kept = []  # each group's raw sums, added up at the end (numbers only: one tuple per group)
+        fields = ROW_FIELDS + EXTRA_FIELDS
+        by_instrument = self.group_by == "instrument"
+        for values in result:
+            sums = dict(zip(names, values))
             row = {"key": sums["key"], **_metrics(sums, self._window_factor)}
-            row["flags"] = (instrument_flags(row, sums, self._window_last_day)
-                            if self.group_by == "instrument" else [])
-            for name in SUM_FIELDS:
-                self._grand[name] += int(sums[name]) if name in COUNT_SUMS else float(sums[name])
-            yield {name: row[name] for name in ROW_FIELDS + EXTRA_FIELDS}
-        totals = _metrics(self._grand, self._window_factor)
+            row["flags"] = instrument_flags(row, sums, self._window_last_day) if by_instrument else []
+            kept.append(tuple(values[i] for i in columns))
+            yield {name: row[name] for name in fields}
+        grand = {name: (int if name in COUNT_SUMS else float)(sum(column) if kept else 0)
+                 for name, column in zip(SUM_FIELDS, zip(*kept) if kept else [() for _ in SUM_FIELDS])}
+        totals = _metrics(grand, self._window_factor)
         self.totals = {name: totals[name] for name in TOTAL_FIELDS}
 
 

@@ -232,6 +232,11 @@ def sharing():
     if category:
         api_args["category"] = category
     downloads = {kind: url_for("reports_api.sharing", format=kind, **api_args) for kind in ("xlsx", "csv")}
+    record_args = {"from": api_args["from"], "to": api_args["to"], "header": "zh",
+                   **({"unit_id": unit_id} if unit_id is not None else {})}
+    for kind in ("csv", "xlsx"):  # the national service records: one per use, so large; shown with progress
+        downloads[f"records_{kind}"] = url_for("service_records_api.service_records_export", format=kind,
+                                               **record_args)
     low_use_all = url_for("reports.sharing", **{**args, "group_by": "instrument", "only": "low_use",
                                                  "sort": "utilization", "order": "asc", "page": 1})
     return render_template(

@@ -9,11 +9,8 @@ from flask import Flask
 __all__ = ["create_app"]
 
 
-def _configure_database(app: Flask) -> None:
-    from sqlalchemy import event
-
-    from sharing.extensions import db
-
+def _engine_options(app: Flask) -> None:
+    """Connection settings; must be in the config before ``db.init_app`` creates the engine."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
@@ -22,6 +19,12 @@ def _configure_database(app: Flask) -> None:
         # sharing report over a million logs, nothing on short ones): BENCHMARKS.md.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                               {"pool_pre_ping": True, "connect_args": {"options": "-c jit=off"}})
+
+
+def _configure_database(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from sharing.extensions import db
 
     with app.app_context():
         engine = db.engine
@@ -56,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     from sharing.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from sharing.i18n import select_locale
 
+    _engine_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     login_manager.init_app(app)

@@ -118,3 +118,15 @@ def test_evaluator_reads_the_dashboard_drills_down_and_downloads(app, page):
     assert totals[column["对外服务机时"]] == api["totals"]["external_hours"]
     assert totals[column["共享率"]] == api["totals"]["sharing_rate"]
     assert totals[column["对外服务收入（元）"]] == api["totals"]["income_external"]
+
+    # The national service records: fetched as they stream, with a progress line, then saved.
+    page.locator("#records-menu").click()
+    with page.expect_download() as info:
+        page.locator("#download-records-csv").click()
+    records = info.value
+    assert records.suggested_filename.endswith(".csv")
+    lines = open(records.path(), encoding="utf-8-sig").read().splitlines()
+    expect(page.locator("#download-progress")).to_contain_text("下载完成")
+    count = page.request.get("/api/v1/reports/service-records?from=2025-01-01&to=2026-01-01&format=csv",
+                             headers={"Authorization": f"Bearer {world['token']}"})
+    assert len(lines) - 1 == int(count.headers["x-total-records"]) > 0

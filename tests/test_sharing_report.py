@@ -223,6 +223,22 @@ def test_filters_scope_unit_and_category(world):
     assert set(rows_by_key(sharing_report(*YEAR, "instrument", category="020101"))) == {i[4].id}
 
 
+def test_retired_instruments_count_only_with_use_ratings_or_bookings(world):
+    home, alice = world["home"], world["alice"]
+    serviced = add_instrument(home, "R1", "040101", 900_000, status="retired")
+    add_log(serviced, alice, at(2025, 2, 1, 9), at(2025, 2, 1, 12), "maintenance")  # not effective use
+    used = add_instrument(home, "R2", "040101", 900_000, status="retired")
+    add_log(used, alice, at(2025, 2, 2, 9), at(2025, 2, 2, 12))
+    rated = add_instrument(home, "R3", "040101", 900_000, status="retired")
+    add_log(rated, alice, at(2025, 2, 3, 9), at(2025, 2, 3, 12), "maintenance", score=2)
+    booked = add_instrument(home, "R4", "040101", 900_000, status="retired")
+    add_booking(booked, alice, at(2025, 2, 4, 9), "no_show")
+    db.session.commit()
+    rows = rows_by_key(sharing_report(*YEAR, "instrument"))
+    assert serviced.id not in rows and {used.id, rated.id, booked.id} <= set(rows)
+    assert rows[rated.id]["rating_count"] == 1 and rows[rated.id]["effective_hours"] == 0.0
+
+
 # ---------------------------------------------------------------- property test against a reference
 
 EFFECTIVE = {"research", "teaching", "social_service", "training"}
