@@ -9,8 +9,9 @@ Per backend this script
   1. creates a fresh database (bench_db.Database) and migrates it to head;
   2. seeds ``--units`` units, ``--users`` users and ``--instruments`` instruments, then loads a
      tenth of the ledger (``--logs-per-instrument`` ÷ 10 per instrument, with ratings and
-     bookings: bench/ledger_data.py), ANALYZE, and measures the streamed CSV export's peak Python
-     memory (tracemalloc) through the real endpoint;
+     bookings: bench/ledger_data.py), ANALYZE, and measures the peak Python memory (tracemalloc)
+     of the streamed CSV exports through the real endpoints: the sharing report's and the
+     national service records' (one line per use);
   3. loads the other nine tenths, ANALYZE, and measures again;
   4. times ``reports.metrics.sharing_report`` for the calendar year 2025 grouped by instrument,
      unit and category (one warm-up, then ``--repeat`` runs; the median and the worst are printed),
@@ -49,6 +50,8 @@ from ledger_data import generate, load, seed_people_and_instruments  # noqa: E40
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/"
 YEAR = "from=2025-01-01&to=2026-01-01"
 PARTS = 10
+REPORT_CSV = f"/api/v1/reports/sharing?{YEAR}&format=csv&header=zh"  # one line per instrument
+RECORDS = f"/api/v1/reports/service-records?{YEAR}&format=csv"  # one national record per use
 
 
 def log(message: str) -> None:
@@ -75,14 +78,13 @@ def evaluator_token(engine, user_id: int) -> str:
     return token
 
 
-def csv_export(app, token: str, trace: bool) -> dict:
-    """Read the streamed CSV answer chunk by chunk; with ``trace`` also its peak Python memory."""
+def csv_export(app, token: str, trace: bool, path: str = REPORT_CSV) -> dict:
+    """Read a streamed CSV answer chunk by chunk; with ``trace`` also its peak Python memory."""
     client = app.test_client()
     if trace:
         tracemalloc.start()
     began = time.perf_counter()
-    response = client.get(f"/api/v1/reports/sharing?{YEAR}&format=csv&header=zh",
-                          headers={"Authorization": f"Bearer {token}"}, buffered=False)
+    response = client.get(path, headers={"Authorization": f"Bearer {token}"}, buffered=False)
     size = lines = 0
     for chunk in response.iter_encoded():
         size += len(chunk)
@@ -163,7 +165,8 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
                 count = db.session.execute(select(func.count()).select_from(UsageLog)).scalar()
                 db.session.remove()
             result["stages"].append({"usage_logs": count, "load_seconds": round(time.perf_counter() - began, 1),
-                                     "csv": csv_export(app, token, trace=True)})
+                                     "csv": csv_export(app, token, trace=True),
+                                     "records_csv": csv_export(app, token, trace=True, path=RECORDS)})
         result["report"] = {group_by: time_report(app, group_by, args.repeat)
                             for group_by in ("instrument", "unit", "category")}
         result["http_json_instrument"] = time_http(app, token, "", args.repeat)
@@ -188,11 +191,14 @@ def markdown(results: list[dict], args) -> str:
         lines.append(f"| {r['version']} | {rep['instrument']['median_s']} / {rep['instrument']['max_s']} s "
                      f"| {rep['unit']['median_s']} s | {rep['category']['median_s']} s "
                      f"| {r['http_json_instrument']['median_s']} s | {r['http_csv_instrument']['seconds']} s |")
-    lines += ["", "| backend | usage logs | CSV lines | CSV peak Python memory |", "| --- | ---: | ---: | ---: |"]
+    lines += ["", "| backend | usage logs | report CSV lines | its peak Python memory | service-record CSV lines "
+              "| its time | its peak Python memory |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         for stage in r["stages"]:
+            records = stage["records_csv"]
             lines.append(f"| {r['version']} | {stage['usage_logs']:,} | {stage['csv']['lines']:,} "
-                         f"| {stage['csv']['peak_python_mib']} MiB |")
+                         f"| {stage['csv']['peak_python_mib']} MiB | {records['lines']:,} | {records['seconds']} s "
+                         f"| {records['peak_python_mib']} MiB |")
     return "\n".join(lines)
 
 
