@@ -118,6 +118,24 @@ def time_report(app, group_by: str, repeat: int) -> dict:
             "rows": len(report["rows"]), "effective_hours": report["totals"]["effective_hours"]}
 
 
+def time_monthly(app, repeat: int) -> dict:
+    """The dashboard's monthly effective and external hours of the year (reports.monthly)."""
+    from reports.monthly import monthly_hours
+    from sharing.extensions import db
+    from sharing.timeutil import platform_midnight
+
+    window = (platform_midnight(date(2025, 1, 1)), platform_midnight(date(2026, 1, 1)))
+    runs = []
+    with app.app_context():
+        monthly_hours(*window)
+        for _ in range(repeat):
+            began = time.perf_counter()
+            monthly_hours(*window)
+            runs.append(time.perf_counter() - began)
+        db.session.remove()
+    return {"median_s": round(statistics.median(runs), 3), "max_s": round(max(runs), 3)}
+
+
 def time_http(app, token: str, suffix: str, repeat: int) -> dict:
     client = app.test_client()
     runs = []
@@ -169,6 +187,7 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
                                      "records_csv": csv_export(app, token, trace=True, path=RECORDS)})
         result["report"] = {group_by: time_report(app, group_by, args.repeat)
                             for group_by in ("instrument", "unit", "category")}
+        result["monthly"] = time_monthly(app, args.repeat)
         result["http_json_instrument"] = time_http(app, token, "", args.repeat)
         result["http_csv_instrument"] = csv_export(app, token, trace=False)
         with app.app_context():
@@ -184,13 +203,15 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
 def markdown(results: list[dict], args) -> str:
     lines = [f"{args.instruments:,} instruments, {args.instruments * args.logs_per_instrument:,} usage logs; "
              f"machine {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}", "",
-             "| backend | by instrument (median / max) | by unit | by category | HTTP JSON | HTTP CSV (streamed) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+             "| backend | by instrument (median / max) | by unit | by category | HTTP JSON | HTTP CSV (streamed) "
+             "| monthly hours |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         rep = r["report"]
         lines.append(f"| {r['version']} | {rep['instrument']['median_s']} / {rep['instrument']['max_s']} s "
                      f"| {rep['unit']['median_s']} s | {rep['category']['median_s']} s "
-                     f"| {r['http_json_instrument']['median_s']} s | {r['http_csv_instrument']['seconds']} s |")
+                     f"| {r['http_json_instrument']['median_s']} s | {r['http_csv_instrument']['seconds']} s "
+                     f"| {r['monthly']['median_s']} s |")
     lines += ["", "| backend | usage logs | report CSV lines | its peak Python memory | service-record CSV lines "
               "| its time | its peak Python memory |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:

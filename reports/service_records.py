@@ -48,7 +48,7 @@ from instruments.exporter import neutralise
 from instruments.models import Instrument
 from sharing.accounts.models import User
 from sharing.extensions import db
-from sharing.timeutil import as_platform
+from sharing.timeutil import platform_tz
 from sharing.units.models import Unit
 
 CHUNK = 1000
@@ -129,8 +129,9 @@ def _number(value: Decimal) -> int | float:
 
 
 def service_hours(start: datetime, end: datetime) -> Decimal:
-    seconds = Decimal(int((end - start).total_seconds()))
-    return (seconds / Decimal(3600)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """Hours rounded half up to 0.1, in integer arithmetic (0.1 h = 360 s)."""
+    tenths = (int((end - start).total_seconds()) + 180) // 360
+    return Decimal(tenths).scaleb(-1)
 
 
 def service_content(comment: str | None, booking_purpose: str | None, purpose: str) -> str:
@@ -141,8 +142,12 @@ def service_content(comment: str | None, booking_purpose: str | None, purpose: s
     return PURPOSE_ZH.get(purpose, "其他")
 
 
-def to_record(row) -> dict:
-    """One service record (research-cn-rules.md §3.3) from a row of ``records_query``."""
+def to_record(row, tz=None) -> dict:
+    """One service record (research-cn-rules.md §3.3) from a row of ``records_query``.
+
+    ``tz``: the platform zone, looked up once per export by ``records`` (it is per row otherwise).
+    """
+    tz = tz or platform_tz()
     if row.service_way == "entrust" and row.sample_count is not None:
         amount = row.sample_count
     else:
@@ -151,8 +156,8 @@ def to_record(row) -> dict:
     return {
         "innerId": row.inner_id,
         "recordInnerId": str(row.id),
-        "serviceTime": as_platform(row.start).strftime(TIME_FORMAT),
-        "endTime": as_platform(row.end).strftime(TIME_FORMAT),
+        "serviceTime": row.start.astimezone(tz).strftime(TIME_FORMAT),
+        "endTime": row.end.astimezone(tz).strftime(TIME_FORMAT),
         "amounts": _number(fee),
         "serviceContent": service_content(row.comment, row.booking_purpose, row.purpose),
         "serviceWay": SERVICE_WAY_NRII.get(row.service_way, "其他"),
@@ -167,8 +172,9 @@ def to_record(row) -> dict:
 
 def records(window_start: datetime, window_end: datetime, unit_id: int | None = None) -> Iterator[dict]:
     """The records, in instrument then start order, read from the cursor in chunks."""
+    tz = platform_tz()
     for row in db.session.execute(records_query(window_start, window_end, unit_id)):
-        yield to_record(row)
+        yield to_record(row, tz)
 
 
 # --- writers ------------------------------------------------------------------------------------
@@ -180,6 +186,10 @@ def header_row(header: str | None) -> list[str]:
 def _csv_cell(value) -> str:
     if value is None:
         return ""
+    if type(value) is int:  # the common cases first: codes and counts, then amounts with a fraction
+        return str(value)
+    if type(value) is float:
+        return repr(value)  # the shortest text that reads back as the same number
     if isinstance(value, int | float):
         return format(Decimal(str(value)).normalize(), "f")
     return neutralise(str(value))
