@@ -7,18 +7,23 @@ entered them. ``PUT /evaluations/{year}/manual-items`` lets evaluators and admin
 """
 from __future__ import annotations
 
+from flask import Response
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
 
 from reports import rubrics
 from reports.access import scoped_unit
+from reports.api import XLSX_TYPE
 from reports.evaluation import evaluate_scheme, set_manual_value
+from reports.evaluation_export import evaluation_xlsx
 from sharing.api_common import PaginationQuery, PlatformDateTime, QuerySchema, StrictSchema, page_schema
 from sharing.auth import actor
 from sharing.errors import forbidden, validation_error
-from sharing.extensions import ErrorEnvelope
+from sharing.extensions import ErrorEnvelope, db
 from sharing.roles import Role, sees_all_units
+from sharing.units.models import Unit
 
 blp = Blueprint("evaluations_api", __name__, url_prefix="/api/v1", description="Evaluations")
 
@@ -39,6 +44,9 @@ class EvaluationQuery(QuerySchema):
     unit_id = fields.Integer(load_default=None, allow_none=True)
     version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
                              metadata={"description": "A rubric version (default: the current one)."})
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "xlsx")),
+                           metadata={"description": "xlsx: a workbook for people, with a sheet stating the "
+                                                    "rubric, version, period, scope and rules (extension)."})
 
 
 class PersonSchema(Schema):
@@ -184,7 +192,13 @@ def evaluations(args):
     every unit; unit admins and managers their own."""
     unit_id = scoped_unit(actor(), args["unit_id"])
     rubrics.get_version(args["scheme"], args["version"])  # 404 before any figures are computed
-    return evaluate_scheme(args["scheme"], args["year"], unit_id=unit_id, version=args["version"])
+    result = evaluate_scheme(args["scheme"], args["year"], unit_id=unit_id, version=args["version"])
+    if args["format"] == "json":
+        return result
+    names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
+    filename = f"evaluation-{args['scheme']}-{args['year']}.xlsx"
+    return Response(evaluation_xlsx(result, names), mimetype=XLSX_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @blp.route("/evaluations/<int:year>/manual-items", methods=["PUT"])

@@ -43,3 +43,28 @@ def test_unit_report_keeps_to_the_unit(client, world):  # noqa: F811
     assert client.get(f"/reports/evaluations/{SCHEME}/2025/units/{world['home'].id}").status_code == 200
     assert client.get(f"/reports/evaluations/{SCHEME}/2025/units/{world['other'].id}").status_code == 403
     assert client.get(f"/reports/evaluations/no-such-rubric/2025/units/{world['home'].id}").status_code == 404
+
+
+def test_evaluation_workbook_states_its_rubric(client, world):  # noqa: F811
+    import io
+
+    from openpyxl import load_workbook
+
+    evaluator = make_user(world["other"], roles=("evaluator",))
+    api = ApiClient(client)
+    scored = api.get(f"/api/v1/evaluations?year=2025&scheme={SCHEME}", evaluator).get_json()
+    response = api.get(f"/api/v1/evaluations?year=2025&scheme={SCHEME}&format=xlsx", evaluator)
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(response.get_data()))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:3] == ("所属单位", "得分", "等级")
+    by_unit = {row[0]: row for row in rows[1:]}
+    for row in scored["rows"]:
+        line = by_unit[world["home"].name if row["unit_id"] == world["home"].id else world["other"].name]
+        assert line[1] == row["score"] and line[2] == row["grade_label"]
+    notes = {label: value for label, value in book.worksheets[1].iter_rows(values_only=True)}
+    assert SCHEME in notes["评价方案"] and notes["版本"] == scored["scheme_version"]
+    assert "2025-01-01" in notes["统计期"] and "400,000" in notes["统计范围"]
+    page_login(client, evaluator.email)
+    listing = client.get(f"/reports/evaluations?scheme={SCHEME}&year=2025").get_data(as_text=True)
+    assert "format=xlsx" in listing
