@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, stream_with_context
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -28,6 +29,8 @@ class SharingReportQuery(QuerySchema):
     category = Text(load_default=None, allow_none=True, max_length=6)
     in_scope_min_price = fields.Decimal(load_default=None, allow_none=True, places=2,
                                         validate=validate.Range(min=0))
+    cluster_only = fields.Boolean(load_default=False, metadata={
+        "description": "Only instruments of the laboratory cluster's member units (extension)."})
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx")))
     header = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("zh", "en")))
 
@@ -100,17 +103,19 @@ def sharing(args):
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if kind == "csv":  # streamed: the rows leave as the database cursor yields them
         stream = ReportStream(window_start, window_end, args["group_by"], unit_id=unit_id,
-                              category=args["category"], min_price=min_price)
+                              category=args["category"], min_price=min_price, cluster_only=args["cluster_only"])
         chunks = exports.csv_chunks(stream, args["group_by"], args["header"])
         return Response(stream_with_context(chunks), mimetype="text/csv", headers=disposition)
     report = sharing_report(window_start, window_end, args["group_by"], unit_id=unit_id,
-                            category=args["category"], min_price=min_price)
+                            category=args["category"], min_price=min_price, cluster_only=args["cluster_only"])
     if kind == "json":
         return jsonify({"from": args["from_"].isoformat(), "to": args["to"].isoformat(),
-                        "group_by": args["group_by"], "scope_min_price": _number(min_price), **report,
+                        "group_by": args["group_by"], "scope_min_price": _number(min_price),
+                        "cluster_only": args["cluster_only"], **report,
                         "settings": report_settings()})
     unit = db.session.get(Unit, unit_id) if unit_id is not None else None
-    about = exports.about_lines(args["from_"], args["to"], args["group_by"], min_price, unit.name if unit else None,
+    unit_name = unit.name if unit else (_("Members of the laboratory cluster") if args["cluster_only"] else None)
+    about = exports.about_lines(args["from_"], args["to"], args["group_by"], min_price, unit_name,
                                 args["category"], report_settings(),
                                 format_datetime(utcnow(), "yyyy-MM-dd HH:mm"))
     return Response(exports.to_xlsx(report, args["group_by"], args["header"], about), mimetype=XLSX_TYPE,

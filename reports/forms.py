@@ -10,6 +10,7 @@ from instruments.forms import choices
 
 WINDOW_LABELS = {"calendar": _l("Calendar year"), "academic": _l("Academic year (1 Sep – 31 Aug)"),
                  "custom": _l("Custom dates")}
+MEMBER_LABELS = {"": _l("The whole province"), "cluster": _l("Members of the laboratory cluster")}
 GROUP_LABELS = {"unit": _l("By unit"), "instrument": _l("By instrument"), "category": _l("By category")}
 ONLY_LABELS = {"": _l("All instruments"), "low_use": _l("Idle or low use only")}
 
@@ -27,6 +28,7 @@ class SharingFilterForm(FlaskForm):
     group_by = SelectField(_l("Rows"), choices=choices(GROUP_LABELS), default="unit")
     unit_id = SelectField(_l("Unit"), validate_choice=False)
     category = SelectField(_l("Category"), validate_choice=False)
+    members = SelectField(_l("Units counted"), choices=choices(MEMBER_LABELS), default="")
     min_price_wan = DecimalField(_l("In scope from (10,000 yuan)"), places=None,
                                  validators=[Optional(), NumberRange(min=0)], render_kw={"inputmode": "decimal"})
     only = SelectField(_l("Show"), choices=choices(ONLY_LABELS), default="", validate_choice=False)  # instrument rows

@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, and_, case, false, func, literal, or_, select
+from sqlalchemy import Float, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -32,6 +32,7 @@ from bookings.models import Booking, UsageLog
 from instruments.models import Category, Instrument
 from sharing.extensions import db
 from sharing.timeutil import UTCDateTime, platform_tz
+from sharing.units.models import Unit
 
 DEFAULT_EFFECTIVE_PURPOSES = ("research", "teaching", "social_service", "training")
 DEFAULT_RATED_HOURS = {"general": 1400, "special": 800}  # MOE quota per year, by instrument_type
@@ -232,7 +233,7 @@ def _bookings_cte(w_from, w_to):
 
 
 def report_query(window_start: datetime, window_end: datetime, group_by: str, unit_id=None, category=None,
-                 min_price=None):
+                 min_price=None, cluster_only: bool = False):
     """The one grouped query: a row of sums per group key."""
     usage, ratings = ledger_ctes(window_start, window_end, effective_purposes())
     bookings = _bookings_cte(window_start, window_end)
@@ -288,7 +289,15 @@ def report_query(window_start: datetime, window_end: datetime, group_by: str, un
         query = query.where(Instrument.unit_id == unit_id)
     if category:
         query = query.where(in_category(category, leaf, parent))
+    if cluster_only:
+        query = query.where(in_cluster())
     return query
+
+
+def in_cluster():
+    """The instrument's unit is a member of the laboratory cluster (a figure shown beside, never
+    instead of, the province's: rules.md §1)."""
+    return Instrument.unit_id.in_(select(Unit.id).where(Unit.in_cluster == true()))
 
 
 def in_category(code: str, leaf, parent):
@@ -297,7 +306,7 @@ def in_category(code: str, leaf, parent):
     return or_(Instrument.category_code == code, leaf.parent_code == code, parent.parent_code == code)
 
 
-def scope_ids(unit_id=None, category=None, min_price=None):
+def scope_ids(unit_id=None, category=None, min_price=None, cluster_only: bool = False):
     """Ids of the instruments a report's scope takes (price threshold, unit, category subtree),
     for queries that need the scope without the report's sums."""
     leaf, parent = aliased(Category), aliased(Category)
@@ -309,6 +318,8 @@ def scope_ids(unit_id=None, category=None, min_price=None):
         query = query.where(Instrument.unit_id == unit_id)
     if category:
         query = query.where(in_category(category, leaf, parent))
+    if cluster_only:
+        query = query.where(in_cluster())
     return query
 
 
@@ -395,13 +406,13 @@ class ReportStream:
     """
 
     def __init__(self, window_start: datetime, window_end: datetime, group_by: str = "instrument", unit_id=None,
-                 category=None, min_price=None):
+                 category=None, min_price=None, cluster_only: bool = False):
         if group_by not in GROUP_BYS:
             raise ValueError(f"group_by must be one of {GROUP_BYS}")
         self.group_by = group_by
         self._window_factor = (window_end - window_start).total_seconds() / YEAR_SECONDS
         self._window_last_day = (window_end.astimezone(platform_tz()) - timedelta(microseconds=1)).date()
-        self._query = report_query(window_start, window_end, group_by, unit_id, category, min_price)
+        self._query = report_query(window_start, window_end, group_by, unit_id, category, min_price, cluster_only)
         self.totals: dict | None = None
 
     def __iter__(self):
@@ -426,9 +437,9 @@ class ReportStream:
 
 
 def sharing_report(window_start: datetime, window_end: datetime, group_by: str = "instrument", unit_id=None,
-                   category=None, min_price=None) -> dict:
+                   category=None, min_price=None, cluster_only: bool = False) -> dict:
     """``{"rows": [...], "totals": {...}}`` for the window ``[window_start, window_end)`` (aware datetimes)."""
-    stream = ReportStream(window_start, window_end, group_by, unit_id, category, min_price)
+    stream = ReportStream(window_start, window_end, group_by, unit_id, category, min_price, cluster_only)
     rows = list(stream)
     return {"rows": rows, "totals": stream.totals}
 

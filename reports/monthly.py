@@ -34,7 +34,8 @@ def month_bounds(window_start: datetime, window_end: datetime) -> list[tuple[str
     return bounds
 
 
-def monthly_query(window_start: datetime, window_end: datetime, unit_id=None, category=None, min_price=None):
+def monthly_query(window_start: datetime, window_end: datetime, unit_id=None, category=None, min_price=None,
+                  cluster_only: bool = False):
     """One scan of the window's logs; per month an internal and an external sum, each FILTERed to
     the logs overlapping that month and clipped to it (no join: a year is 24 sums over one scan)."""
     at_from, at_to = literal(window_start, UTCDateTime()), literal(window_end, UTCDateTime())
@@ -50,18 +51,19 @@ def monthly_query(window_start: datetime, window_end: datetime, unit_id=None, ca
         select(*columns)
         .where(UsageLog.voided == false(), UsageLog.purpose.in_(effective_purposes()),
                UsageLog.start < at_to, UsageLog.end > at_from,
-               UsageLog.instrument_id.in_(scope_ids(unit_id, category, min_price)))
+               UsageLog.instrument_id.in_(scope_ids(unit_id, category, min_price, cluster_only)))
     )
 
 
 def monthly_hours(window_start: datetime, window_end: datetime, unit_id=None, category=None,
-                  min_price=None) -> list[dict]:
+                  min_price=None, cluster_only: bool = False) -> list[dict]:
     """Every month of ``[window_start, window_end)`` (aware datetimes), months without use included:
     ``{"month": "2025-03", "effective_hours", "internal_hours", "external_hours"}``, hours rounded last."""
     bounds = month_bounds(window_start, window_end)
     if not bounds:
         return []
-    values = db.session.execute(monthly_query(window_start, window_end, unit_id, category, min_price)).one()
+    values = db.session.execute(monthly_query(window_start, window_end, unit_id, category, min_price,
+                                              cluster_only)).one()
     sums = {n: (float(values[2 * n] or 0), float(values[2 * n + 1] or 0)) for n in range(len(bounds))}
     out = []
     for n, (label, _start, _end) in enumerate(bounds):

@@ -210,7 +210,8 @@ def sharing():
         return render_template("reports/sharing.html", report=None, **context), 422
     category = form.category.data or None
     start, end = platform_midnight(window[0]), platform_midnight(window[1])
-    scope = {"unit_id": unit_id, "category": category, "min_price": min_price}
+    cluster_only = form.members.data == "cluster"
+    scope = {"unit_id": unit_id, "category": category, "min_price": min_price, "cluster_only": cluster_only}
     report = sharing_report(start, end, group_by, **scope)
     instrument_rows = report["rows"] if group_by == "instrument" else sharing_report(start, end, "instrument",
                                                                                      **scope)["rows"]
@@ -231,6 +232,8 @@ def sharing():
         api_args["unit_id"] = unit_id
     if category:
         api_args["category"] = category
+    if cluster_only:
+        api_args["cluster_only"] = "true"
     downloads = {kind: url_for("reports_api.sharing", format=kind, **api_args) for kind in ("xlsx", "csv")}
     record_args = {"from": api_args["from"], "to": api_args["to"], "header": "zh",
                    **({"unit_id": unit_id} if unit_id is not None else {})}

@@ -87,3 +87,12 @@ def test_scope_of_managers_and_researchers(client, world):  # noqa: F811
     researcher = client.application.test_client()
     page_login(researcher, world["alice"].email)
     assert researcher.get(CALENDAR_2025).status_code == 403
+
+
+def test_cluster_members_only_on_the_page(client, world, evaluator):  # noqa: F811
+    world["other"].in_cluster = False
+    from sharing.extensions import db
+    db.session.commit()
+    html = client.get(CALENDAR_2025 + "&members=cluster").get_data(as_text=True)
+    assert set(int(k) for k in re.findall(r'<tr data-key="(\d+)">', html)) == {world["home"].id}
+    assert "cluster_only=true" in html.replace("&amp;", "&")

@@ -424,3 +424,17 @@ def test_csv_and_xlsx_carry_the_json_numbers(client, world):
     about = load_workbook(io.BytesIO(xlsx.get_data())).worksheets[1]
     notes = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
     assert notes["统计期"] == "2025-01-01 至 2026-01-01（不含结束日）" and "500,000" in notes["统计范围"]
+
+
+def test_cluster_members_only(client, world):
+    world["other"].in_cluster = False  # 乙研究所 uses the platform from outside the cluster
+    db.session.commit()
+    i = world["i"]
+    rows = rows_by_key(sharing_report(*YEAR, "instrument", cluster_only=True))
+    assert set(rows) == {i[1].id, i[2].id, i[3].id, i[4].id}  # I6 belongs to 乙
+    api = ApiClient(client)
+    evaluator = make_user(world["home"], roles=("evaluator",))
+    body = api.get(URL + "&group_by=unit&cluster_only=true", evaluator).get_json()
+    assert body["cluster_only"] is True and [r["key"] for r in body["rows"]] == [world["home"].id]
+    assert body["totals"]["external_hours"] == 7.0  # 甲 alone: I1 6 h + I2 1 h
+    assert api.get(URL, evaluator).get_json()["cluster_only"] is False
