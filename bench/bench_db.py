@@ -43,3 +43,11 @@ def build_app(url: str, instance: Path):
     from sharing import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret"})
+
+
+def analyze(engine) -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL also vacuums, for index-only scans)."""
+    from sqlalchemy import text
+
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE" if engine.dialect.name == "sqlite" else "VACUUM ANALYZE"))

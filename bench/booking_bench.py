@@ -51,7 +51,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from bench_db import Database, build_app  # noqa: E402
+from bench_db import Database, analyze, build_app  # noqa: E402
 from booking_load import (CpuMeter, build_requests, child_pids, percentile, run_load)  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -115,13 +115,6 @@ def migrate_and_seed(app, instruments: int, users: int) -> dict:
         db.session.remove()
         db.engine.dispose()
     return {"instrument_ids": instrument_ids, "tokens": tokens, "version": version}
-
-
-def analyze(engine) -> None:
-    from sqlalchemy import text
-
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("ANALYZE" if engine.dialect.name == "sqlite" else "VACUUM ANALYZE"))
 
 
 def reset_bookings(engine) -> None:

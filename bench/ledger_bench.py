@@ -44,7 +44,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from bench_db import Database, build_app  # noqa: E402
+from bench_db import Database, analyze, build_app  # noqa: E402
 from ledger_data import generate, load, seed_people_and_instruments  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/"
@@ -56,13 +56,6 @@ RECORDS = f"/api/v1/reports/service-records?{YEAR}&format=csv"  # one national r
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def analyze(engine) -> None:
-    from sqlalchemy import text
-
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("ANALYZE" if engine.dialect.name == "sqlite" else "VACUUM ANALYZE"))
 
 
 def evaluator_token(engine, user_id: int) -> str:

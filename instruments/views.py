@@ -63,7 +63,7 @@ def instrument_or_404(instrument_id: int) -> Instrument:
 
 # --- the catalogue ---------------------------------------------------------------------------
 
-def _category_filter_choices() -> list[SelectChoice]:
+def category_filter_choices() -> list[SelectChoice]:
     """Every node of the tree, grouped by top class; the value is the code prefix of its level."""
     nodes = categories.all_categories()
     tops = {c.code: c for c in nodes if c.level == 1}
@@ -82,7 +82,7 @@ def _category_filter_choices() -> list[SelectChoice]:
 
 def _search_form() -> SearchForm:
     form = SearchForm(formdata=request.args)
-    form.category.choices = _category_filter_choices()
+    form.category.choices = category_filter_choices()
     units = db.session.scalars(select(Unit).order_by(Unit.name))
     form.unit_id.choices = [SelectChoice("", _("All units"))] + [SelectChoice(str(u.id), u.name) for u in units]
     cities = db.session.scalars(select(Instrument.city).where(Instrument.city.is_not(None)).distinct()

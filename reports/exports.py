@@ -71,10 +71,6 @@ def lines(report, group_by: str, header: str | None) -> Iterator[list]:
         yield [{**totals, "key": total_key, "flags": ""}[f] for f in fields]
 
 
-def table(report: dict, group_by: str, header: str | None) -> list[list]:
-    return list(lines(report, group_by, header))
-
-
 def csv_chunks(report, group_by: str, header: str | None, batch: int = 500) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM (Excel then reads Chinese correctly), in chunks of ``batch`` lines."""
     out = io.StringIO()
@@ -87,10 +83,6 @@ def csv_chunks(report, group_by: str, header: str | None, batch: int = 500) -> I
             out.seek(0)
             out.truncate()
     yield out.getvalue().encode("utf-8")
-
-
-def to_csv(report, group_by: str, header: str | None) -> bytes:
-    return b"".join(csv_chunks(report, group_by, header))
 
 
 NUMBER_FORMATS = {**{f: "#,##0.00" for f in HOUR_FIELDS + MONEY_FIELDS}, **{f: "0.00%" for f in RATIO_FIELDS},
@@ -111,7 +103,7 @@ def to_xlsx(report: dict, group_by: str, header: str | None, about: list[tuple[s
     book = Workbook()
     sheet = book.active
     sheet.title = _("Sharing report")[:31]
-    for line in table(report, group_by, header):
+    for line in lines(report, group_by, header):
         sheet.append(line)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -279,19 +279,27 @@ def report_query(window_start: datetime, window_end: datetime, group_by: str, un
         .outerjoin(leaf, leaf.code == Instrument.category_code)
         .outerjoin(parent, parent.code == leaf.parent_code)
         .outerjoin(top, top.code == parent.parent_code)
-        .where(Instrument.price_cny >= (scope_min_price() if min_price is None else min_price))
+        .where(*scope_conditions(leaf, parent, unit_id, category, min_price, cluster_only))
         .where(or_(Instrument.status != "retired", func.coalesce(usage.c.effective_logs, 0) > 0,
                    func.coalesce(ratings.c.rating_count, 0) > 0, bookings.c.instrument_id.isnot(None)))
         .group_by(key)
         .order_by(key)
     )
-    if unit_id is not None:
-        query = query.where(Instrument.unit_id == unit_id)
-    if category:
-        query = query.where(in_category(category, leaf, parent))
-    if cluster_only:
-        query = query.where(in_cluster())
     return query
+
+
+def scope_conditions(leaf, parent, unit_id=None, category=None, min_price=None, cluster_only: bool = False) -> list:
+    """The report's scope, the one rule for every query that takes it: original value at least
+    the threshold, and optionally one unit, a category subtree, the cluster's member units.
+    ``leaf`` and ``parent`` are the joined category aliases of the instrument (see ``in_category``)."""
+    conditions = [Instrument.price_cny >= (scope_min_price() if min_price is None else min_price)]
+    if unit_id is not None:
+        conditions.append(Instrument.unit_id == unit_id)
+    if category:
+        conditions.append(in_category(category, leaf, parent))
+    if cluster_only:
+        conditions.append(in_cluster())
+    return conditions
 
 
 def in_cluster():
@@ -310,17 +318,10 @@ def scope_ids(unit_id=None, category=None, min_price=None, cluster_only: bool = 
     """Ids of the instruments a report's scope takes (price threshold, unit, category subtree),
     for queries that need the scope without the report's sums."""
     leaf, parent = aliased(Category), aliased(Category)
-    query = (select(Instrument.id)
-             .outerjoin(leaf, leaf.code == Instrument.category_code)
-             .outerjoin(parent, parent.code == leaf.parent_code)
-             .where(Instrument.price_cny >= (scope_min_price() if min_price is None else min_price)))
-    if unit_id is not None:
-        query = query.where(Instrument.unit_id == unit_id)
-    if category:
-        query = query.where(in_category(category, leaf, parent))
-    if cluster_only:
-        query = query.where(in_cluster())
-    return query
+    return (select(Instrument.id)
+            .outerjoin(leaf, leaf.code == Instrument.category_code)
+            .outerjoin(parent, parent.code == leaf.parent_code)
+            .where(*scope_conditions(leaf, parent, unit_id, category, min_price, cluster_only)))
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

@@ -24,7 +24,7 @@ from bookings.models import UsageLog
 from bookings.usage_forms import SERVICE_WAY_LABELS, SOURCE_BADGES, SOURCE_LABELS
 from bookings.usage_views import _links
 from instruments.models import Category, Instrument
-from instruments.views import _category_filter_choices
+from instruments.views import category_filter_choices
 from reports.access import REPORT_ROLES, scoped_unit
 from reports.display import (COLUMN_HELP, COLUMN_LABELS, FLAG_LABELS, FLAG_STYLES, LOW_USE_FLAGS, RATIO_COLUMNS,
                              TABLE_COLUMNS, UTILIZATION_BANDS, utilization_band)
@@ -66,7 +66,7 @@ def ratio_filter(value) -> str:
 
 def _form() -> SharingFilterForm:
     form = SharingFilterForm(formdata=request.args)
-    form.category.choices = _category_filter_choices()
+    form.category.choices = category_filter_choices()
     if scoped_unit(current_user, None) is None:
         units = db.session.scalars(select(Unit).order_by(Unit.name))
         form.unit_id.choices = [SelectChoice("", _("All units"))] + [SelectChoice(str(u.id), u.name) for u in units]
